@@ -7,3 +7,4 @@ export * from './money.js';
 export * from './protocol-error.js';
 export * from './records.js';
 export * from './time.js';
+export * from './forecourt.js';
