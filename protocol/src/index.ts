@@ -8,3 +8,4 @@ export * from './protocol-error.js';
 export * from './records.js';
 export * from './time.js';
 export * from './forecourt.js';
+export * from './member-code.js';
