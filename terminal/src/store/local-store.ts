@@ -1,0 +1,322 @@
+// The terminal's durable local store (better-sqlite3, WAL, synchronous=FULL): journal + outbox,
+// counters, member/card and catalogue caches, active rule set, store settings and sync cursor.
+//
+// Guarantees: every commit method writes the journal row and the outbox row in one IMMEDIATE
+// transaction and returns only after SQLite has fsynced it; a failure (disk full included) rolls
+// the whole transaction back and surfaces as a typed StoreError. A snapshot chunk or delta is
+// applied in one transaction together with the cursor it leads to.
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { pino, type Logger } from 'pino';
+import type {
+  CardEventBody,
+  DeltaBody,
+  MemberEnrolledBody,
+  MemberRecord,
+  RechargeCommittedBody,
+  RuleSetRecord,
+  SaleCommittedBody,
+  SaleRefundedBody,
+  SnapshotChunkBody,
+  StoreSettings,
+} from '@pos/protocol';
+import { CatalogueCache } from './catalogue-cache.js';
+import {
+  FRAME_SEQ_COUNTER,
+  JournalRepository,
+  type JournalEntry,
+  RECEIPT_COUNTER,
+  formatReceiptNo,
+} from './journal-repository.js';
+import { MemberCache } from './member-cache.js';
+import { migrate } from './migrations.js';
+import { StoreError, toStoreError } from './store-error.js';
+
+export interface LocalStoreOptions {
+  logger?: Logger;
+  /** How long a writer waits for another connection's lock before STORE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/** Records enrolled at this till carry this generation so no snapshot removes them before HQ sends them back. */
+export const LOCAL_GEN = Number.MAX_SAFE_INTEGER;
+
+const SYNC_GEN_COUNTER = 'syncGen';
+const KEY_CURSOR = 'cursor';
+const KEY_RULE_SET = 'ruleSet';
+const KEY_STORE_SETTINGS = 'storeSettings';
+const KEY_SNAPSHOT = 'snapshotInProgress';
+
+interface SnapshotProgress {
+  snapshotId: string;
+  nextIndex: number;
+  gen: number;
+}
+
+const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], MemberRecordCardStatus>> = {
+  loss: 'lost',
+  unloss: 'active',
+  freeze: 'frozen',
+  unfreeze: 'active',
+  cancel: 'cancelled',
+  replace: 'replaced',
+};
+type MemberRecordCardStatus = 'active' | 'lost' | 'frozen' | 'cancelled' | 'replaced';
+
+export class LocalStore {
+  readonly journal: JournalRepository;
+  readonly members: MemberCache;
+  readonly catalogue: CatalogueCache;
+  private readonly log: Logger;
+  private readonly getState;
+  private readonly putState;
+  private readonly deleteState;
+
+  private constructor(
+    private readonly db: Db,
+    readonly file: string,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ module: 'terminal/store' });
+    this.journal = new JournalRepository(db);
+    this.members = new MemberCache(db);
+    this.catalogue = new CatalogueCache(db);
+    this.getState = db.prepare(`SELECT value FROM sync_state WHERE key = ?`).pluck();
+    this.putState = db.prepare(`INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
+    this.deleteState = db.prepare(`DELETE FROM sync_state WHERE key = ?`);
+  }
+
+  static open(file: string, options: LocalStoreOptions = {}): LocalStore {
+    const logger = options.logger ?? pino({ level: 'silent' });
+    let db: Db | undefined;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      // FULL: the WAL is fsynced at every commit, so a returned commit survives power loss.
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      const mode = db.pragma('journal_mode', { simple: true });
+      if (mode !== 'wal') throw new StoreError('STORE_IO', `journal_mode is ${String(mode)}, expected wal`);
+      migrate(db);
+      return new LocalStore(db, file, logger);
+    } catch (error) {
+      db?.close();
+      throw toStoreError(error);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction and maps SQLite failures to StoreError. */
+  private write<T>(fn: () => T): T {
+    if (!this.db.open) throw new StoreError('STORE_CLOSED');
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      const mapped = toStoreError(error);
+      if (mapped instanceof StoreError) this.log.error({ code: mapped.code, err: error }, 'store write refused');
+      throw mapped;
+    }
+  }
+
+  /**
+   * Commits a sale: allocates the next gap-free receipt number, journals the sale and enqueues it,
+   * all in one durable transaction. Nothing may print or open the drawer before this returns.
+   */
+  commitSale(draft: Omit<SaleCommittedBody, 'receiptNo'>, receiptPrefix: string): JournalEntry<'saleCommitted'> {
+    const entry = this.write(() => {
+      const receiptNo = formatReceiptNo(receiptPrefix, this.journal.nextInTransaction(RECEIPT_COUNTER));
+      return this.journal.appendInTransaction('saleCommitted', { ...draft, receiptNo } as SaleCommittedBody);
+    });
+    this.log.info({ saleId: entry.body.saleId, receiptNo: entry.body.receiptNo, journalSeq: entry.journalSeq }, 'sale committed');
+    return entry;
+  }
+
+  /** A refund prints its own receipt, numbered from the same gap-free sequence as sales. */
+  commitRefund(draft: Omit<SaleRefundedBody, 'receiptNo'>, receiptPrefix: string): JournalEntry<'saleRefunded'> {
+    const entry = this.write(() => {
+      const receiptNo = formatReceiptNo(receiptPrefix, this.journal.nextInTransaction(RECEIPT_COUNTER));
+      return this.journal.appendInTransaction('saleRefunded', { ...draft, receiptNo } as SaleRefundedBody);
+    });
+    this.log.info({ refundId: entry.body.refundId, saleId: entry.body.saleId, receiptNo: entry.body.receiptNo }, 'refund committed');
+    return entry;
+  }
+
+  commitRecharge(body: RechargeCommittedBody): JournalEntry<'rechargeCommitted'> {
+    const entry = this.write(() => this.journal.appendInTransaction('rechargeCommitted', body));
+    this.log.info({ rechargeId: body.rechargeId, paidFen: body.paidFen }, 'recharge committed');
+    return entry;
+  }
+
+  /** Journals the enrolment and caches the new member at once, so the till can sell to them offline. */
+  commitEnrolment(body: MemberEnrolledBody, member: MemberRecord): JournalEntry<'memberEnrolled'> {
+    return this.write(() => {
+      const entry = this.journal.appendInTransaction('memberEnrolled', body);
+      this.members.putMember(member, LOCAL_GEN);
+      return entry;
+    });
+  }
+
+  /** Journals a card action and shows its effect in the cache (a card reported lost is refused at once). */
+  commitCardEvent(body: CardEventBody): JournalEntry<'cardEvent'> {
+    return this.write(() => {
+      const entry = this.journal.appendInTransaction('cardEvent', body);
+      const status = CARD_STATUS_AFTER[body.action];
+      if (status) this.members.putCardStatus(body.cardNo, status, body.occurredAt);
+      if (body.action === 'bind' && body.uid) this.members.bindUid(body.cardNo, body.uid);
+      return entry;
+    });
+  }
+
+  /** The next frame seq for the sync client, persisted before it is used so a restart never repeats one. */
+  nextFrameSeq(): number {
+    return this.write(() => this.journal.nextInTransaction(FRAME_SEQ_COUNTER));
+  }
+
+  lastFrameSeq(): number {
+    return this.journal.counterValue(FRAME_SEQ_COUNTER);
+  }
+
+  cursor(): string | null {
+    return (this.getState.get(KEY_CURSOR) as string | undefined) ?? null;
+  }
+
+  activeRuleSet(): RuleSetRecord | null {
+    return this.readJson<RuleSetRecord>(KEY_RULE_SET);
+  }
+
+  storeSettings(): StoreSettings | null {
+    return this.readJson<StoreSettings>(KEY_STORE_SETTINGS);
+  }
+
+  /**
+   * Applies one snapshot chunk atomically. Chunk 0 starts a new generation; every later chunk must
+   * follow in order. On the last chunk, rows the snapshot did not mention are removed and the
+   * cursor is adopted, in the same transaction.
+   */
+  applySnapshotChunk(chunk: SnapshotChunkBody): void {
+    this.write(() => {
+      let progress = this.readJson<SnapshotProgress>(KEY_SNAPSHOT);
+      if (chunk.index === 0) {
+        progress = { snapshotId: chunk.snapshotId, nextIndex: 0, gen: this.journal.nextInTransaction(SYNC_GEN_COUNTER) };
+      } else if (!progress || progress.snapshotId !== chunk.snapshotId || progress.nextIndex !== chunk.index) {
+        throw new StoreError(
+          'SNAPSHOT_OUT_OF_ORDER',
+          `chunk ${chunk.index} of ${chunk.snapshotId}, expected ${progress ? `${progress.nextIndex} of ${progress.snapshotId}` : 'chunk 0'}`,
+        );
+      }
+      this.putItems(chunk, progress.gen);
+      if (chunk.last) {
+        if (chunk.cursor === null) throw new StoreError('SNAPSHOT_OUT_OF_ORDER', 'last chunk without a cursor', 'cursor');
+        const gen = progress.gen;
+        this.db.prepare(`DELETE FROM card_uids WHERE card_no IN (SELECT card_no FROM cards WHERE gen < ?)`).run(gen);
+        this.db.prepare(`DELETE FROM cards WHERE gen < ?`).run(gen);
+        this.db.prepare(`DELETE FROM members WHERE gen < ?`).run(gen);
+        this.db.prepare(`DELETE FROM barcodes WHERE sku IN (SELECT sku FROM catalogue WHERE gen < ?)`).run(gen);
+        this.db.prepare(`DELETE FROM catalogue WHERE gen < ?`).run(gen);
+        this.putState.run(KEY_CURSOR, chunk.cursor);
+        this.deleteState.run(KEY_SNAPSHOT);
+      } else {
+        this.putState.run(KEY_SNAPSHOT, JSON.stringify({ ...progress, nextIndex: chunk.index + 1 }));
+      }
+    });
+    this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
+  }
+
+  /** Applies a delta and advances the cursor in one transaction. */
+  applyDelta(delta: DeltaBody): void {
+    this.write(() => {
+      const gen = this.journal.counterValue(SYNC_GEN_COUNTER);
+      for (const change of delta.changes) {
+        if (change.op === 'upsert') {
+          this.putItems(change.change, gen);
+          continue;
+        }
+        for (const key of change.keys) {
+          switch (change.entity) {
+            case 'members':
+              this.members.removeMember(key);
+              break;
+            case 'cards':
+              this.members.removeCard(key);
+              break;
+            case 'catalogue':
+              this.catalogue.removeItem(key);
+              break;
+            case 'ruleSet':
+              if (this.activeRuleSet()?.ruleSetId === key) this.deleteState.run(KEY_RULE_SET);
+              break;
+            case 'storeSettings':
+              if (this.storeSettings()?.storeId === key) this.deleteState.run(KEY_STORE_SETTINGS);
+              break;
+          }
+        }
+      }
+      this.putState.run(KEY_CURSOR, delta.cursor);
+    });
+    this.log.debug({ cursor: delta.cursor, changes: delta.changes.length }, 'delta applied');
+  }
+
+  private putItems(change: SnapshotChunkBody | Extract<DeltaBody['changes'][number], { op: 'upsert' }>['change'], gen: number): void {
+    switch (change.entity) {
+      case 'members':
+        for (const m of change.items) this.members.putMember(m, gen);
+        break;
+      case 'cards':
+        for (const c of change.items) this.members.putCard(c, gen);
+        break;
+      case 'catalogue':
+        for (const i of change.items) this.catalogue.putItem(i, gen);
+        break;
+      case 'ruleSet': {
+        const ruleSet = change.items[0];
+        // An older rule set arriving late never replaces a newer one.
+        if (ruleSet && (this.activeRuleSet()?.version ?? 0) <= ruleSet.version) this.putState.run(KEY_RULE_SET, JSON.stringify(ruleSet));
+        break;
+      }
+      case 'storeSettings': {
+        const settings = change.items[0];
+        if (settings) this.putState.run(KEY_STORE_SETTINGS, JSON.stringify(settings));
+        break;
+      }
+    }
+  }
+
+  private readJson<T>(key: string): T | null {
+    const value = this.getState.get(key) as string | undefined;
+    return value === undefined ? null : (JSON.parse(value) as T);
+  }
+
+  /** Bulk loading for tests, benchmarks and a first install: one transaction per call. */
+  loadMembers(members: readonly MemberRecord[], cards: readonly import('@pos/protocol').CardRecord[]): void {
+    this.write(() => {
+      const gen = this.journal.counterValue(SYNC_GEN_COUNTER);
+      for (const m of members) this.members.putMember(m, gen);
+      for (const c of cards) this.members.putCard(c, gen);
+    });
+  }
+
+  loadCatalogue(items: readonly import('@pos/protocol').CatalogueItem[]): void {
+    this.write(() => {
+      const gen = this.journal.counterValue(SYNC_GEN_COUNTER);
+      for (const i of items) this.catalogue.putItem(i, gen);
+    });
+  }
+
+  /** SQLite's own consistency check; 'ok' when the file is sound. */
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  /** For the disk-full test and for operators: cap the database file at this many pages. */
+  setMaxPageCount(pages: number): number {
+    return this.db.pragma(`max_page_count = ${Math.max(1, Math.trunc(pages))}`, { simple: true }) as number;
+  }
+
+  pageCount(): number {
+    return this.db.pragma('page_count', { simple: true }) as number;
+  }
+}
