@@ -9,15 +9,17 @@ import { AckBody, ErrorBody, HelloBody, PingBody, PongBody, WelcomeBody } from '
 
 export type Sender = 'terminal' | 'gateway';
 
-interface MessageSpec<S extends z.ZodType> {
+interface MessageSpec<S extends z.ZodType, E extends boolean> {
   body: S;
   /** Who may send it; `both` for liveness and errors. */
   from: Sender | 'both';
   /** Outbox events are journaled by the terminal and acked by the gateway. */
-  event: boolean;
+  event: E;
 }
 
-function spec<S extends z.ZodType>(body: S, from: Sender | 'both', event = false): MessageSpec<S> {
+function spec<S extends z.ZodType>(body: S, from: Sender | 'both'): MessageSpec<S, false>;
+function spec<S extends z.ZodType>(body: S, from: Sender | 'both', event: true): MessageSpec<S, true>;
+function spec<S extends z.ZodType>(body: S, from: Sender | 'both', event = false): MessageSpec<S, boolean> {
   return { body, from, event };
 }
 
