@@ -52,10 +52,16 @@ export type PricedTotals = z.infer<typeof PricedTotals>;
 export const CampaignOutcome = z.object({
   campaignId: z.string(),
   kind: z.string(),
+  /** Fen taken off; 0 for points campaigns. */
   amountFen: Fen,
+  /** Points campaigns: the multiplier they gave and the fixed bonus points. */
+  multiplierPerMille: z.number().int().optional(),
+  fixedPoints: PointsAmount.optional(),
 });
 export const RejectedRule = z.object({
   id: z.string(),
+  /** For EXCLUSIVE_NOT_BEST: the campaign that won. */
+  winnerId: z.string().optional(),
   reason: z.enum([
     'EXCLUSIVE_NOT_BEST',
     'BELOW_THRESHOLD',

@@ -1,0 +1,68 @@
+// The store's calendar from an ISO timestamp and a UTC offset, without the Intl time-zone
+// database (which can differ between machines): the offset comes from the input.
+import { EngineError } from './engine-error.js';
+
+export interface LocalMoment {
+  /** Milliseconds since the epoch, UTC. */
+  instantMs: number;
+  /** Local calendar date YYYY-MM-DD. */
+  date: string;
+  year: number;
+  month: number;
+  day: number;
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+}
+
+const OFFSET = /(Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/** Parses an ISO timestamp with an offset; throws INVALID_INPUT naming `field` otherwise. */
+export function instantOf(iso: string, field: string): number {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms) || !OFFSET.test(iso)) {
+    throw new EngineError('INVALID_INPUT', { zh: `时间格式无效：${field}`, en: `invalid timestamp in ${field}` }, field);
+  }
+  return ms;
+}
+
+/** The offset written in the timestamp, in minutes east of UTC. */
+export function offsetMinutesOf(iso: string): number {
+  const m = OFFSET.exec(iso);
+  if (!m || m[1] === 'Z') return 0;
+  const minutes = Number(m[3]) * 60 + Number(m[4]);
+  return m[2] === '-' ? -minutes : minutes;
+}
+
+export function localMoment(iso: string, utcOffsetMinutes: number | undefined, field = 'now'): LocalMoment {
+  const instantMs = instantOf(iso, field);
+  const offset = utcOffsetMinutes ?? offsetMinutesOf(iso);
+  const shifted = new Date(instantMs + offset * 60_000);
+  const year = shifted.getUTCFullYear();
+  const month = shifted.getUTCMonth() + 1;
+  const day = shifted.getUTCDate();
+  const weekday = ((shifted.getUTCDay() + 6) % 7) + 1;
+  return { instantMs, date: isoDate(year, month, day), year, month, day, weekday };
+}
+
+export function isoDate(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((dateMs(to) - dateMs(from)) / 86_400_000);
+}
+
+export function dateMs(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d);
+}
+
+export function addDays(date: string, days: number): string {
+  const shifted = new Date(dateMs(date) + days * 86_400_000);
+  return isoDate(shifted.getUTCFullYear(), shifted.getUTCMonth() + 1, shifted.getUTCDate());
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
