@@ -1,0 +1,29 @@
+// What the sync client needs from the terminal's local store. `LocalStore` provides it; the
+// interface keeps the client readable and names exactly which store operations sync relies on.
+import type { DeltaBody, EventMessageType, RuleSetRecord, SnapshotChunkBody } from '@pos/protocol';
+
+export interface PendingEvent {
+  eventId: string;
+  type: EventMessageType;
+  body: unknown;
+}
+
+export interface SyncStore {
+  /** Change-feed position applied so far; null on a new terminal. */
+  cursor(): string | null;
+  activeRuleSet(): Pick<RuleSetRecord, 'version'> | null;
+  /** Next upstream frame seq, durable before it is returned, so a restart never reuses one. */
+  nextFrameSeq(): number;
+  readonly journal: {
+    /** Oldest unacked events first, at most `limit`. */
+    pendingOutbox(limit: number): PendingEvent[];
+    outboxSize(): number;
+    recordAttempt(eventIds: readonly string[], attemptedAt: string): void;
+    /** Deletes acked events from the outbox; the journal keeps them. */
+    ack(eventIds: readonly string[]): number;
+  };
+  /** Applied atomically; the cursor advances only with the last chunk. */
+  applySnapshotChunk(chunk: SnapshotChunkBody): void;
+  /** Applied atomically together with its cursor. */
+  applyDelta(delta: DeltaBody): void;
+}
