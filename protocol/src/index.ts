@@ -9,3 +9,4 @@ export * from './records.js';
 export * from './time.js';
 export * from './forecourt.js';
 export * from './member-code.js';
+export * from './phone.js';

@@ -1,6 +1,6 @@
 // Money, quantity and id primitives of the contract.
 import { describe, expect, it } from 'vitest';
-import { CardNo, Fen, PhoneE164, Ulid, formatQuantity, formatYuan, idTime, newId } from '@pos/protocol';
+import { CardNo, Fen, PhoneE164, Ulid, formatQuantity, formatYuan, idTime, maskPhone, newId, normalizePhone } from '@pos/protocol';
 
 describe('Fen', () => {
   it.each([
@@ -70,5 +70,18 @@ describe('ids', () => {
     ['+0123456789', false],
   ])('PhoneE164 %s valid: %s', (phone, ok) => {
     expect(PhoneE164.safeParse(phone).success).toBe(ok);
+  });
+});
+
+describe('phones', () => {
+  it.each([
+    ['13812345678', '+8613812345678', '138****5678'],
+    ['+86 139 0000 1111', '+8613900001111', '139****1111'],
+    ['0000000', null, null],
+    ['+1 415 555 2671', '+14155552671', '415****2671'],
+    ['12345', null, null],
+  ])('%s → %s, masked %s', (raw, e164, masked) => {
+    expect(normalizePhone(raw)).toBe(e164);
+    if (e164) expect(maskPhone(e164)).toBe(masked);
   });
 });
