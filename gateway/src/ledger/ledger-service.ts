@@ -1,0 +1,640 @@
+// Double-entry ledger for stored value (fen) and points. Guarantees, in the order they are checked:
+// 1. An idempotency key is applied at most once per merchant; a retry with the same request returns
+//    the first result, a different request under the same key is refused (IDEMPOTENCY_CONFLICT).
+// 2. Every posting moves a positive amount from one account to another in the same unit, so the sum
+//    of all balances per unit stays zero (debits = credits) and each balance equals its postings.
+// 3. Customer accounts never go negative; a shortfall goes through the explicit `sv_overdraft` account.
+// Refused operations (insufficient balance, inactive card) are not recorded: a retry is evaluated anew.
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { canonicalJson, newId } from '@pos/protocol';
+import { writeAudit, type AuditEntry } from '../audit/audit-log.js';
+import { findCardByNo, familyRoot, storedValueOwner, type CardRow } from '../cards/card-repository.js';
+import type { Actor, Clock } from '../context.js';
+import { forUpdate, inTransaction, isUniqueViolation, type GatewayDb } from '../db/database.js';
+import type { GatewayDatabase } from '../db/schema.js';
+import { GatewayError, notFound } from '../errors.js';
+import { addToBalance, ensureAccount, lockBalances, unitOf, type AccountKind } from './accounts.js';
+
+export interface PostingSpec {
+  from: string;
+  to: string;
+  amount: number;
+}
+
+export interface LedgerOpOutcome<R> {
+  postings: PostingSpec[];
+  result: R;
+  memberId?: string | null;
+  cardId?: string | null;
+  amount: number;
+  reason?: string | null;
+  audit?: Omit<AuditEntry, 'action'> & { action?: string };
+}
+
+export type Applied<R> = R & { transactionId: string; idempotencyKey: string; replayed: boolean };
+
+export interface StoredValue {
+  principalFen: number;
+  bonusFen: number;
+}
+
+type Trx = Kysely<GatewayDatabase>;
+
+export interface OpContext {
+  trx: Trx;
+  transactionId: string;
+  nowMs: number;
+  account(kind: AccountKind, ownerId: string): Promise<string>;
+  lock(accountIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 128;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Splits `amount` between principal and bonus in proportion to `split` (bonus rounded down). */
+export function proportionalSplit(amount: number, split: StoredValue): StoredValue {
+  const total = split.principalFen + split.bonusFen;
+  if (total === 0) return { principalFen: amount, bonusFen: 0 };
+  const bonusFen = Number((BigInt(amount) * BigInt(split.bonusFen)) / BigInt(total));
+  return { principalFen: amount - bonusFen, bonusFen };
+}
+
+export class LedgerService {
+  constructor(
+    private readonly gdb: GatewayDb,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Runs one ledger operation: claims the idempotency key first (so a concurrent duplicate waits on
+   * the unique index instead of doing the work twice), lets `body` compute postings against locked
+   * balances, applies them, re-checks that no customer account went negative, and audits.
+   */
+  async run<R extends object>(
+    actor: Actor,
+    op: { idempotencyKey: string; kind: string; request: unknown },
+    body: (ctx: OpContext) => Promise<LedgerOpOutcome<R>>,
+  ): Promise<Applied<R>> {
+    if (op.idempotencyKey.length === 0 || op.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new GatewayError('VALIDATION', '幂等键长度无效 / idempotency key must be 1–128 characters', 'idempotencyKey');
+    }
+    const requestHash = sha256(canonicalJson({ kind: op.kind, request: op.request }));
+    const merchantId = actor.merchantId;
+    try {
+      return await inTransaction(this.gdb, async (trx) => {
+        const existing = await this.findApplied<R>(trx, merchantId, op.idempotencyKey, requestHash);
+        if (existing) return existing;
+        const nowMs = this.clock.nowMs();
+        const transactionId = newId(nowMs);
+        await trx
+          .insertInto('ledger_transactions')
+          .values({
+            merchant_id: merchantId,
+            id: transactionId,
+            idempotency_key: op.idempotencyKey,
+            kind: op.kind,
+            request_hash: requestHash,
+            result: '{}',
+            staff_id: actor.staffId,
+            store_id: actor.storeId,
+            member_id: null,
+            card_id: null,
+            amount: 0,
+            refunded_amount: 0,
+            reason: null,
+            created_at: nowMs,
+          })
+          .execute();
+        const lockRows = forUpdate(this.gdb);
+        const unitByAccount = new Map<string, string>();
+        const outcome = await body({
+          trx,
+          transactionId,
+          nowMs,
+          account: async (kind, ownerId) => {
+            const id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
+            unitByAccount.set(id, unitOf(kind));
+            return id;
+          },
+          lock: (ids) => lockBalances(trx, lockRows, merchantId, ids),
+        });
+        const touched = new Set<string>();
+        let n = 0;
+        for (const p of outcome.postings) {
+          if (p.amount === 0) continue;
+          if (!Number.isSafeInteger(p.amount) || p.amount < 0) throw new RangeError(`bad posting amount ${p.amount}`);
+          const unit = unitByAccount.get(p.from);
+          // A posting between units would break debits = credits per unit.
+          if (unit === undefined || unit !== unitByAccount.get(p.to)) throw new RangeError('posting across units');
+          n += 1;
+          await trx
+            .insertInto('postings')
+            .values({
+              merchant_id: merchantId,
+              id: `${transactionId}:${String(n).padStart(3, '0')}`,
+              transaction_id: transactionId,
+              from_account_id: p.from,
+              to_account_id: p.to,
+              amount: p.amount,
+              unit,
+              created_at: nowMs,
+            })
+            .execute();
+          await addToBalance(trx, merchantId, p.from, -p.amount);
+          await addToBalance(trx, merchantId, p.to, p.amount);
+          touched.add(p.from).add(p.to);
+        }
+        if (touched.size > 0) {
+          const accounts = await trx
+            .selectFrom('accounts')
+            .select(['id', 'balance', 'may_go_negative'])
+            .where('merchant_id', '=', merchantId)
+            .where('id', 'in', [...touched])
+            .execute();
+          for (const a of accounts) {
+            if (Number(a.balance) < 0 && a.may_go_negative === 0) {
+              // A guard, not the normal path: the operation's own check should have refused first.
+              throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
+            }
+          }
+        }
+        const result: Applied<R> = {
+          ...outcome.result,
+          transactionId,
+          idempotencyKey: op.idempotencyKey,
+          replayed: false,
+        };
+        await trx
+          .updateTable('ledger_transactions')
+          .set({
+            result: JSON.stringify(result),
+            member_id: outcome.memberId ?? null,
+            card_id: outcome.cardId ?? null,
+            amount: outcome.amount,
+            reason: outcome.reason ?? null,
+          })
+          .where('merchant_id', '=', merchantId)
+          .where('id', '=', transactionId)
+          .execute();
+        if (outcome.audit) {
+          await writeAudit(trx, actor, nowMs, { action: `ledger.${op.kind}`, ...outcome.audit });
+        }
+        return result;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const existing = await this.findApplied<R>(this.gdb.db, merchantId, op.idempotencyKey, requestHash);
+        if (existing) return existing;
+      }
+      throw error;
+    }
+  }
+
+  private async findApplied<R>(
+    trx: Trx,
+    merchantId: string,
+    idempotencyKey: string,
+    requestHash: string,
+  ): Promise<Applied<R> | undefined> {
+    const row = await trx
+      .selectFrom('ledger_transactions')
+      .select(['request_hash', 'result'])
+      .where('merchant_id', '=', merchantId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.request_hash !== requestHash) {
+      throw new GatewayError(
+        'IDEMPOTENCY_CONFLICT',
+        '该幂等键已用于另一请求 / this idempotency key was used for a different request',
+        'idempotencyKey',
+      );
+    }
+    return { ...(JSON.parse(row.result) as Applied<R>), replayed: true };
+  }
+
+  // ---- stored value -------------------------------------------------------------------------
+
+  private async activeCard(trx: Trx, merchantId: string, cardNo: string, field = 'cardNo'): Promise<CardRow> {
+    const card = await findCardByNo(trx, merchantId, cardNo);
+    if (!card) throw new GatewayError('NOT_FOUND', '卡不存在 / card not found', field);
+    if (card.status !== 'active') {
+      throw new GatewayError('CARD_NOT_ACTIVE', `卡状态为 ${card.status} / card is ${card.status}`, field);
+    }
+    return card;
+  }
+
+  private async cardAccounts(ctx: OpContext, card: CardRow) {
+    const owner = storedValueOwner(card);
+    const principal = await ctx.account('card_principal', owner);
+    const bonus = await ctx.account('card_bonus', owner);
+    const balances = await ctx.lock([principal, bonus]);
+    return {
+      principal,
+      bonus,
+      balance: { principalFen: balances.get(principal) ?? 0, bonusFen: balances.get(bonus) ?? 0 },
+    };
+  }
+
+  /** Stored value of a card (a linked card shows its main card's balance). */
+  async balanceOf(merchantId: string, cardNo: string): Promise<StoredValue> {
+    const card = await findCardByNo(this.gdb.db, merchantId, cardNo);
+    if (!card) throw notFound('card');
+    return this.balanceOfCard(this.gdb.db, merchantId, card);
+  }
+
+  async balanceOfCard(trx: Trx, merchantId: string, card: CardRow): Promise<StoredValue> {
+    const owner = storedValueOwner(card);
+    const rows = await trx
+      .selectFrom('accounts')
+      .select(['kind', 'balance'])
+      .where('merchant_id', '=', merchantId)
+      .where('owner_id', '=', owner)
+      .where('kind', 'in', ['card_principal', 'card_bonus'])
+      .execute();
+    const get = (k: string) => Number(rows.find((r) => r.kind === k)?.balance ?? 0);
+    return { principalFen: get('card_principal'), bonusFen: get('card_bonus') };
+  }
+
+  /** Recharge by plan (pay + bonus from the plan) or by a plain amount (principal only). */
+  recharge(
+    actor: Actor,
+    req: { idempotencyKey: string; cardNo: string; planId?: string | undefined; amountFen?: number | undefined },
+  ) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'recharge', request: req }, async (ctx) => {
+      const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
+      let principalFen: number;
+      let bonusFen = 0;
+      let planId: string | null = null;
+      if (req.planId !== undefined) {
+        const plan = await ctx.trx
+          .selectFrom('recharge_plans')
+          .selectAll()
+          .where('merchant_id', '=', actor.merchantId)
+          .where('id', '=', req.planId)
+          .executeTakeFirst();
+        if (!plan || plan.active !== 1) throw new GatewayError('NOT_FOUND', '充值方案不存在 / recharge plan not found', 'planId');
+        principalFen = Number(plan.pay_fen);
+        bonusFen = Number(plan.bonus_fen);
+        planId = plan.id;
+      } else if (req.amountFen !== undefined && req.amountFen > 0) {
+        principalFen = req.amountFen;
+      } else {
+        throw new GatewayError('VALIDATION', '需要充值方案或金额 / planId or a positive amountFen is required', 'amountFen');
+      }
+      const acc = await this.cardAccounts(ctx, card);
+      const funding = await ctx.account('sv_funding', actor.storeId ?? card.storeId);
+      const bonusIssued = await ctx.account('sv_bonus_issued', actor.merchantId);
+      const after = { principalFen: acc.balance.principalFen + principalFen, bonusFen: acc.balance.bonusFen + bonusFen };
+      return {
+        postings: [
+          { from: funding, to: acc.principal, amount: principalFen },
+          { from: bonusIssued, to: acc.bonus, amount: bonusFen },
+        ],
+        result: { kind: 'recharge', cardNo: card.cardNo, planId, principalFen, bonusFen, balance: after },
+        memberId: card.memberId,
+        cardId: card.id,
+        amount: principalFen + bonusFen,
+        audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
+      };
+    });
+  }
+
+  /**
+   * Spend stored value, principal and bonus in proportion to the balance. With `allowOverdraft`
+   * (offline spends replayed by sync) the part beyond the balance is posted from `sv_overdraft`.
+   */
+  spend(actor: Actor, req: { idempotencyKey: string; cardNo: string; amountFen: number; allowOverdraft?: boolean }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'spend', request: req }, async (ctx) => {
+      if (!Number.isSafeInteger(req.amountFen) || req.amountFen <= 0) {
+        throw new GatewayError('VALIDATION', '金额必须为正整数（分）/ amountFen must be a positive integer', 'amountFen');
+      }
+      const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
+      const acc = await this.cardAccounts(ctx, card);
+      const available = acc.balance.principalFen + acc.balance.bonusFen;
+      if (req.amountFen > available && req.allowOverdraft !== true) {
+        throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance', 'amountFen');
+      }
+      const covered = Math.min(req.amountFen, available);
+      const split = proportionalSplit(covered, acc.balance);
+      const shortfallFen = req.amountFen - covered;
+      const store = actor.storeId ?? card.storeId;
+      const salesPrincipal = await ctx.account('sv_sales_principal', store);
+      const salesBonus = await ctx.account('sv_sales_bonus', store);
+      const postings: PostingSpec[] = [
+        { from: acc.principal, to: salesPrincipal, amount: split.principalFen },
+        { from: acc.bonus, to: salesBonus, amount: split.bonusFen },
+      ];
+      if (shortfallFen > 0) {
+        postings.push({ from: await ctx.account('sv_overdraft', actor.merchantId), to: salesPrincipal, amount: shortfallFen });
+      }
+      const after = {
+        principalFen: acc.balance.principalFen - split.principalFen,
+        bonusFen: acc.balance.bonusFen - split.bonusFen,
+      };
+      return {
+        postings,
+        result: { kind: 'spend', cardNo: card.cardNo, amountFen: req.amountFen, ...split, shortfallFen, storeId: store, balance: after },
+        memberId: card.memberId,
+        cardId: card.id,
+        amount: req.amountFen,
+        audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
+      };
+    });
+  }
+
+  /** Refund (part of) an earlier spend back to its card, in the spend's principal/bonus proportion. */
+  refund(actor: Actor, req: { idempotencyKey: string; spendTransactionId: string; amountFen: number }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'refund', request: req }, async (ctx) => {
+      const trx = ctx.trx;
+      let q = trx
+        .selectFrom('ledger_transactions')
+        .selectAll()
+        .where('merchant_id', '=', actor.merchantId)
+        .where('id', '=', req.spendTransactionId)
+        .where('kind', '=', 'spend');
+      if (forUpdate(this.gdb)) q = q.forUpdate();
+      const spend = await q.executeTakeFirst();
+      if (!spend || spend.card_id === null) throw new GatewayError('NOT_FOUND', '原消费不存在 / spend not found', 'spendTransactionId');
+      const original = JSON.parse(spend.result) as { bonusFen: number; storeId: string };
+      const total = Number(spend.amount);
+      const before = Number(spend.refunded_amount);
+      if (req.amountFen <= 0 || before + req.amountFen > total) {
+        throw new GatewayError('REFUND_EXCEEDS_SPEND', `可退金额为 ${total - before} 分 / at most ${total - before} fen can be refunded`, 'amountFen');
+      }
+      // Cumulative rounding: the bonus refunded over all partial refunds adds up to the spend's bonus exactly.
+      const bonusUpTo = (x: number) => Number((BigInt(x) * BigInt(original.bonusFen)) / BigInt(total));
+      const bonusFen = bonusUpTo(before + req.amountFen) - bonusUpTo(before);
+      const principalFen = req.amountFen - bonusFen;
+      const cardRow = await trx
+        .selectFrom('cards')
+        .select('card_no')
+        .where('merchant_id', '=', actor.merchantId)
+        .where('id', '=', spend.card_id)
+        .executeTakeFirstOrThrow();
+      const card = await this.activeCard(trx, actor.merchantId, cardRow.card_no);
+      const acc = await this.cardAccounts(ctx, card);
+      await trx
+        .updateTable('ledger_transactions')
+        .set({ refunded_amount: before + req.amountFen })
+        .where('merchant_id', '=', actor.merchantId)
+        .where('id', '=', spend.id)
+        .execute();
+      const after = { principalFen: acc.balance.principalFen + principalFen, bonusFen: acc.balance.bonusFen + bonusFen };
+      return {
+        postings: [
+          { from: await ctx.account('sv_sales_principal', original.storeId), to: acc.principal, amount: principalFen },
+          { from: await ctx.account('sv_sales_bonus', original.storeId), to: acc.bonus, amount: bonusFen },
+        ],
+        result: { kind: 'refund', cardNo: card.cardNo, spendTransactionId: spend.id, principalFen, bonusFen, balance: after },
+        memberId: card.memberId,
+        cardId: card.id,
+        amount: req.amountFen,
+        audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
+      };
+    });
+  }
+
+  /** Manager adjustment of principal and/or bonus; a reason is required and audited. */
+  adjust(
+    actor: Actor,
+    req: { idempotencyKey: string; cardNo: string; principalDeltaFen: number; bonusDeltaFen: number; reason: string },
+  ) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'adjustment', request: req }, async (ctx) => {
+      if (req.reason.trim().length === 0) throw new GatewayError('VALIDATION', '必须填写原因 / a reason is required', 'reason');
+      if (req.principalDeltaFen === 0 && req.bonusDeltaFen === 0) {
+        throw new GatewayError('VALIDATION', '调整金额不能为零 / nothing to adjust', 'principalDeltaFen');
+      }
+      const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
+      const acc = await this.cardAccounts(ctx, card);
+      const after = {
+        principalFen: acc.balance.principalFen + req.principalDeltaFen,
+        bonusFen: acc.balance.bonusFen + req.bonusDeltaFen,
+      };
+      if (after.principalFen < 0 || after.bonusFen < 0) {
+        throw new GatewayError('INSUFFICIENT_BALANCE', '调整后余额为负 / the adjustment would make the balance negative', 'principalDeltaFen');
+      }
+      const counter = await ctx.account('sv_adjustment', actor.merchantId);
+      const leg = (account: string, delta: number): PostingSpec =>
+        delta >= 0 ? { from: counter, to: account, amount: delta } : { from: account, to: counter, amount: -delta };
+      return {
+        postings: [leg(acc.principal, req.principalDeltaFen), leg(acc.bonus, req.bonusDeltaFen)],
+        result: { kind: 'adjustment', cardNo: card.cardNo, principalDeltaFen: req.principalDeltaFen, bonusDeltaFen: req.bonusDeltaFen, reason: req.reason, balance: after },
+        memberId: card.memberId,
+        cardId: card.id,
+        amount: Math.abs(req.principalDeltaFen) + Math.abs(req.bonusDeltaFen),
+        reason: req.reason,
+        audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
+      };
+    });
+  }
+
+  /** Moves stored value between two cards of one family (main card and its subsidiary cards). */
+  transfer(actor: Actor, req: { idempotencyKey: string; fromCardNo: string; toCardNo: string; amountFen: number }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'transfer', request: req }, async (ctx) => {
+      const from = await this.activeCard(ctx.trx, actor.merchantId, req.fromCardNo, 'fromCardNo');
+      const to = await this.activeCard(ctx.trx, actor.merchantId, req.toCardNo, 'toCardNo');
+      if (familyRoot(from) !== familyRoot(to) || storedValueOwner(from) === storedValueOwner(to)) {
+        throw new GatewayError('NOT_LINKED', '两张卡不属于同一家庭卡组 / the cards are not linked', 'toCardNo');
+      }
+      const src = await this.cardAccounts(ctx, from);
+      const dst = await this.cardAccounts(ctx, to);
+      if (req.amountFen <= 0 || req.amountFen > src.balance.principalFen + src.balance.bonusFen) {
+        throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance', 'amountFen');
+      }
+      const split = proportionalSplit(req.amountFen, src.balance);
+      return {
+        postings: [
+          { from: src.principal, to: dst.principal, amount: split.principalFen },
+          { from: src.bonus, to: dst.bonus, amount: split.bonusFen },
+        ],
+        result: { kind: 'transfer', fromCardNo: from.cardNo, toCardNo: to.cardNo, ...split },
+        memberId: from.memberId,
+        cardId: from.id,
+        amount: req.amountFen,
+        audit: { entityType: 'card', entityId: from.id, before: src.balance, after: { principalFen: src.balance.principalFen - split.principalFen, bonusFen: src.balance.bonusFen - split.bonusFen } },
+      };
+    });
+  }
+
+  /** Moves a card's whole stored value to another card (replacement), inside the caller's operation. */
+  async moveAll(ctx: OpContext, from: CardRow, toCardId: string): Promise<{ postings: PostingSpec[]; moved: StoredValue }> {
+    const src = await this.cardAccounts(ctx, from);
+    const toPrincipal = await ctx.account('card_principal', toCardId);
+    const toBonus = await ctx.account('card_bonus', toCardId);
+    await ctx.lock([toPrincipal, toBonus]);
+    return {
+      postings: [
+        { from: src.principal, to: toPrincipal, amount: src.balance.principalFen },
+        { from: src.bonus, to: toBonus, amount: src.balance.bonusFen },
+      ],
+      moved: src.balance,
+    };
+  }
+
+  /** Cancel (销卡): principal paid back through the store, bonus forfeited. */
+  async closeOut(ctx: OpContext, actor: Actor, card: CardRow): Promise<{ postings: PostingSpec[]; closed: StoredValue }> {
+    const src = await this.cardAccounts(ctx, card);
+    return {
+      postings: [
+        { from: src.principal, to: await ctx.account('sv_refund_payout', actor.storeId ?? card.storeId), amount: src.balance.principalFen },
+        { from: src.bonus, to: await ctx.account('sv_bonus_forfeited', actor.merchantId), amount: src.balance.bonusFen },
+      ],
+      closed: src.balance,
+    };
+  }
+
+  // ---- points -------------------------------------------------------------------------------
+
+  private async memberExists(trx: Trx, merchantId: string, memberId: string) {
+    const m = await trx.selectFrom('members').select('id').where('merchant_id', '=', merchantId).where('id', '=', memberId).executeTakeFirst();
+    if (!m) throw new GatewayError('NOT_FOUND', '会员不存在 / member not found', 'memberId');
+  }
+
+  /** Earn points into a new lot that expires as a whole on `expiresOn` (null: never). */
+  earnPoints(actor: Actor, req: { idempotencyKey: string; memberId: string; points: number; expiresOn: string | null }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'points_earn', request: req }, async (ctx) => {
+      if (!Number.isSafeInteger(req.points) || req.points <= 0) throw new GatewayError('VALIDATION', '积分必须为正整数 / points must be positive', 'points');
+      await this.memberExists(ctx.trx, actor.merchantId, req.memberId);
+      const memberPoints = await ctx.account('member_points', req.memberId);
+      const balances = await ctx.lock([memberPoints]);
+      const lotId = newId(ctx.nowMs);
+      await ctx.trx
+        .insertInto('points_lots')
+        .values({
+          merchant_id: actor.merchantId,
+          id: lotId,
+          member_id: req.memberId,
+          points_earned: req.points,
+          points_remaining: req.points,
+          expires_on: req.expiresOn,
+          transaction_id: ctx.transactionId,
+          created_at: ctx.nowMs,
+        })
+        .execute();
+      const before = balances.get(memberPoints) ?? 0;
+      return {
+        postings: [{ from: await ctx.account('points_issued', actor.merchantId), to: memberPoints, amount: req.points }],
+        result: { kind: 'points_earn', memberId: req.memberId, points: req.points, lotId, pointsBalance: before + req.points },
+        memberId: req.memberId,
+        amount: req.points,
+        audit: { entityType: 'member', entityId: req.memberId, before: { points: before }, after: { points: before + req.points } },
+      };
+    });
+  }
+
+  /** Spend points from unexpired lots, first-expiring first (lots without expiry last). */
+  spendPoints(actor: Actor, req: { idempotencyKey: string; memberId: string; points: number; today: string }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'points_spend', request: req }, async (ctx) => {
+      if (!Number.isSafeInteger(req.points) || req.points <= 0) throw new GatewayError('VALIDATION', '积分必须为正整数 / points must be positive', 'points');
+      await this.memberExists(ctx.trx, actor.merchantId, req.memberId);
+      const memberPoints = await ctx.account('member_points', req.memberId);
+      const balances = await ctx.lock([memberPoints]);
+      const lots = await this.usableLots(ctx.trx, actor.merchantId, req.memberId, req.today);
+      const usable = lots.reduce((s, l) => s + l.remaining, 0);
+      if (usable < req.points) throw new GatewayError('INSUFFICIENT_POINTS', `可用积分 ${usable} / only ${usable} points usable`, 'points');
+      let left = req.points;
+      const consumed: { lotId: string; points: number }[] = [];
+      for (const lot of lots) {
+        if (left === 0) break;
+        const take = Math.min(left, lot.remaining);
+        await ctx.trx
+          .updateTable('points_lots')
+          .set({ points_remaining: lot.remaining - take })
+          .where('merchant_id', '=', actor.merchantId)
+          .where('id', '=', lot.id)
+          .execute();
+        consumed.push({ lotId: lot.id, points: take });
+        left -= take;
+      }
+      const before = balances.get(memberPoints) ?? 0;
+      return {
+        postings: [{ from: memberPoints, to: await ctx.account('points_redeemed', actor.merchantId), amount: req.points }],
+        result: { kind: 'points_spend', memberId: req.memberId, points: req.points, consumed, pointsBalance: before - req.points },
+        memberId: req.memberId,
+        amount: req.points,
+        audit: { entityType: 'member', entityId: req.memberId, before: { points: before }, after: { points: before - req.points } },
+      };
+    });
+  }
+
+  private async usableLots(trx: Trx, merchantId: string, memberId: string, today: string) {
+    const rows = await trx
+      .selectFrom('points_lots')
+      .select(['id', 'points_remaining', 'expires_on'])
+      .where('merchant_id', '=', merchantId)
+      .where('member_id', '=', memberId)
+      .where('points_remaining', '>', 0)
+      .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
+      .execute();
+    return rows
+      .map((r) => ({ id: r.id, remaining: Number(r.points_remaining), expiresOn: r.expires_on }))
+      .sort((a, b) => {
+        if (a.expiresOn !== b.expiresOn) {
+          if (a.expiresOn === null) return 1;
+          if (b.expiresOn === null) return -1;
+          return a.expiresOn < b.expiresOn ? -1 : 1;
+        }
+        return a.id < b.id ? -1 : 1;
+      });
+  }
+
+  /**
+   * Expires every lot whose day has passed (expires_on < today), one ledger operation per lot keyed
+   * `points-expiry:<lotId>`, so a rerun or a concurrent job never expires a lot twice.
+   */
+  async expirePoints(actor: Actor, today: string, maxLots = 10_000): Promise<{ lotsExpired: number; pointsExpired: number }> {
+    const lots = await this.gdb.db
+      .selectFrom('points_lots')
+      .select(['id', 'member_id'])
+      .where('merchant_id', '=', actor.merchantId)
+      .where('points_remaining', '>', 0)
+      .where('expires_on', '<', today)
+      .orderBy('id')
+      .limit(maxLots)
+      .execute();
+    let lotsExpired = 0;
+    let pointsExpired = 0;
+    for (const lot of lots) {
+      const r = await this.run(actor, { idempotencyKey: `points-expiry:${lot.id}`, kind: 'points_expire', request: { lotId: lot.id } }, async (ctx) => {
+        const memberPoints = await ctx.account('member_points', lot.member_id);
+        await ctx.lock([memberPoints]);
+        const row = await ctx.trx
+          .selectFrom('points_lots')
+          .select('points_remaining')
+          .where('merchant_id', '=', actor.merchantId)
+          .where('id', '=', lot.id)
+          .executeTakeFirstOrThrow();
+        const points = Number(row.points_remaining);
+        await ctx.trx.updateTable('points_lots').set({ points_remaining: 0 }).where('merchant_id', '=', actor.merchantId).where('id', '=', lot.id).execute();
+        return {
+          postings: [{ from: memberPoints, to: await ctx.account('points_expired', actor.merchantId), amount: points }],
+          result: { kind: 'points_expire', lotId: lot.id, memberId: lot.member_id, points },
+          memberId: lot.member_id,
+          amount: points,
+        };
+      });
+      if (!r.replayed) {
+        lotsExpired += 1;
+        pointsExpired += r.points;
+      }
+    }
+    return { lotsExpired, pointsExpired };
+  }
+
+  async pointsOf(merchantId: string, memberId: string): Promise<number> {
+    const row = await this.gdb.db
+      .selectFrom('accounts')
+      .select('balance')
+      .where('merchant_id', '=', merchantId)
+      .where('kind', '=', 'member_points')
+      .where('owner_id', '=', memberId)
+      .executeTakeFirst();
+    return Number(row?.balance ?? 0);
+  }
+}
+

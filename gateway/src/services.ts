@@ -1,0 +1,35 @@
+// Wires the gateway's services over one database and one clock.
+import type { Logger } from 'pino';
+import { AuthService } from './auth/auth-service.js';
+import { CardService } from './cards/card-service.js';
+import type { Clock } from './context.js';
+import type { GatewayDb } from './db/database.js';
+import { HierarchyService } from './hierarchy/hierarchy-service.js';
+import { LedgerService } from './ledger/ledger-service.js';
+import { MemberService } from './members/member-service.js';
+
+export interface Services {
+  gdb: GatewayDb;
+  clock: Clock;
+  log: Logger;
+  auth: AuthService;
+  hierarchy: HierarchyService;
+  members: MemberService;
+  ledger: LedgerService;
+  cards: CardService;
+}
+
+export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Services {
+  const ledger = new LedgerService(gdb, clock);
+  const members = new MemberService(gdb, clock);
+  return {
+    gdb,
+    clock,
+    log,
+    auth: new AuthService(gdb, clock, log.child({ module: 'auth' })),
+    hierarchy: new HierarchyService(gdb, clock),
+    members,
+    ledger,
+    cards: new CardService(gdb, clock, members, ledger),
+  };
+}
