@@ -2,6 +2,7 @@
 // Commands cross from the cashier page and the CLI, so they have zod schemas; events are built by our drivers.
 import { z } from 'zod';
 import type { DeviceErrorCode } from './device-error.js';
+import { ReceiptInput } from './receipt-input.js';
 
 export const DeviceClass = z.enum(['scanner', 'magstripe', 'rfid', 'printer', 'display']);
 export type DeviceClass = z.infer<typeof DeviceClass>;
@@ -47,13 +48,14 @@ export type DeviceEvent =
 export type DeviceEventType = DeviceEvent['type'];
 export type DeviceEventOf<T extends DeviceEventType> = Extract<DeviceEvent, { type: T }>;
 
-/** What a receipt printer needs to print one job: bytes already laid out, and an id so retries are the same job. */
+/** Print one receipt; the printer lays it out for its paper width. jobId makes a retried command the same job. */
 export const PrintCommand = z.object({
   type: z.literal('print'),
   deviceId: z.string().min(1).max(200).optional(),
   jobId: z.string().min(1).max(64),
-  /** ESC/POS bytes, as produced by the receipt layout. */
-  bytes: z.instanceof(Uint8Array).refine((b) => b.length > 0 && b.length <= 1_000_000, 'expected 1 byte to 1 MB'),
+  receipt: ReceiptInput,
+  /** Marks the copy "重打小票 / REPRINT" (a receipt reprinted from the journal after a restart). */
+  reprint: z.boolean().default(false),
 });
 export const ReprintLastCommand = z.object({
   type: z.literal('reprintLast'),
