@@ -71,6 +71,8 @@ export class LocalStore {
   private readonly getState;
   private readonly putState;
   private readonly deleteState;
+  private readonly putPricing;
+  private readonly getPricing;
 
   private constructor(
     private readonly db: Db,
@@ -84,6 +86,8 @@ export class LocalStore {
     this.getState = db.prepare(`SELECT value FROM sync_state WHERE key = ?`).pluck();
     this.putState = db.prepare(`INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     this.deleteState = db.prepare(`DELETE FROM sync_state WHERE key = ?`);
+    this.putPricing = db.prepare(`INSERT INTO sale_pricing (sale_id, priced) VALUES (?, ?)`);
+    this.getPricing = db.prepare(`SELECT priced FROM sale_pricing WHERE sale_id = ?`).pluck();
   }
 
   static open(file: string, options: LocalStoreOptions = {}): LocalStore {
@@ -126,13 +130,21 @@ export class LocalStore {
    * Commits a sale: allocates the next gap-free receipt number, journals the sale and enqueues it,
    * all in one durable transaction. Nothing may print or open the drawer before this returns.
    */
-  commitSale(draft: Omit<SaleCommittedBody, 'receiptNo'>, receiptPrefix: string): JournalEntry<'saleCommitted'> {
+  commitSale(draft: Omit<SaleCommittedBody, 'receiptNo'>, receiptPrefix: string, pricing?: unknown): JournalEntry<'saleCommitted'> {
     const entry = this.write(() => {
       const receiptNo = formatReceiptNo(receiptPrefix, this.journal.nextInTransaction(RECEIPT_COUNTER));
-      return this.journal.appendInTransaction('saleCommitted', { ...draft, receiptNo } as SaleCommittedBody);
+      const appended = this.journal.appendInTransaction('saleCommitted', { ...draft, receiptNo } as SaleCommittedBody);
+      if (pricing !== undefined) this.putPricing.run(appended.body.saleId, JSON.stringify(pricing));
+      return appended;
     });
     this.log.info({ saleId: entry.body.saleId, receiptNo: entry.body.receiptNo, journalSeq: entry.journalSeq }, 'sale committed');
     return entry;
+  }
+
+  /** The engine's priced basket stored with a sale, for refunds; null for sales committed without one. */
+  pricingOf(saleId: string): unknown {
+    const json = this.getPricing.get(saleId) as string | undefined;
+    return json === undefined ? null : (JSON.parse(json) as unknown);
   }
 
   /** A refund prints its own receipt, numbered from the same gap-free sequence as sales. */

@@ -61,6 +61,11 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 2: the engine's priced basket of each sale, kept beside the journal so a refund reverses
+  // exactly what the sale allocated to each line and tender.
+  `
+  CREATE TABLE sale_pricing (sale_id TEXT PRIMARY KEY, priced TEXT NOT NULL) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): number {
