@@ -13,7 +13,8 @@ export interface TierEvaluation {
 /**
  * The target tier is the one with the highest threshold at or below `growth` (ties: the later
  * one listed). `upgrade` mode (after a sale) only ever moves up; `periodic` mode (the scheduled
- * evaluation) moves to the target, which may be lower.
+ * evaluation) moves to the target, which may be lower. Growth below zero (after a negative
+ * RFM delta) counts as zero, so the entry tier at threshold 0 is a floor.
  */
 export function evaluateTier(input: {
   growth: number;
@@ -29,9 +30,10 @@ export function evaluateTier(input: {
     return r;
   };
   const current = rankOf(input.currentTierId);
+  const growth = Math.max(0, input.growth);
   let target = -1;
   ranked.forEach((t, r) => {
-    if (t.tier.growthThreshold <= input.growth) target = r;
+    if (t.tier.growthThreshold <= growth) target = r;
   });
   const next = input.mode === 'upgrade' ? Math.max(current, target) : target;
   const tierId = next < 0 ? null : ranked[next]!.tier.tierId;
