@@ -7,3 +7,4 @@ export * from './receipt-text.js';
 export * from './receipt-png.js';
 export * from './printer-status.js';
 export * from './decode-escpos.js';
+export { chineseSaleReceipt, CHINESE_SALE_RECEIPT_TEXT } from './demo-receipt.js';
