@@ -118,17 +118,9 @@ export function identifyByQr(store: LocalStore, verifier: MemberCodeVerifier, te
 export function memberContextOf(store: LocalStore, identified: IdentifiedMember): MemberContext {
   const { member, card } = identified;
   const pending = store.journal.pendingEffectOf(member.memberId);
-  let { principalFen, bonusFen } = member.storedValue;
-  if (pending.storedValueDeltaFen >= 0) {
-    principalFen += pending.storedValueDeltaFen;
-  } else {
-    // Unacked spends come off principal first, then bonus (the merchant default order).
-    let owed = -pending.storedValueDeltaFen;
-    const fromPrincipal = Math.min(owed, principalFen);
-    principalFen -= fromPrincipal;
-    owed -= fromPrincipal;
-    bonusFen = Math.max(0, bonusFen - owed);
-  }
+  // Never below zero: an overdraft the gateway flagged is the gateway's to settle.
+  const principalFen = Math.max(0, member.storedValue.principalFen + pending.principalDeltaFen);
+  const bonusFen = Math.max(0, member.storedValue.bonusFen + pending.bonusDeltaFen);
   let pointsLots = member.pointsLots.map((lot) => ({ ...lot }));
   // Points the gateway reports without lots never expire as far as this till knows.
   const inLots = pointsLots.reduce((sum, lot) => sum + lot.points, 0);

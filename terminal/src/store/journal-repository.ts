@@ -48,39 +48,53 @@ export interface OutboxEntry {
 /** Balance effect of events not yet acked, so offline spending is checked against what is known. */
 export interface PendingMemberEffect {
   storedValueDeltaFen: number;
+  principalDeltaFen: number;
+  bonusDeltaFen: number;
   pointsDelta: number;
   events: number;
 }
 
 interface MemberEffect {
   memberId: string | null;
-  storedValueDeltaFen: number;
+  principalDeltaFen: number;
+  bonusDeltaFen: number;
   pointsDelta: number;
 }
 
-function storedValueOf(tenders: SaleCommittedBody['tenders']): number {
-  return tenders.filter((t) => t.kind === 'storedValue').reduce((sum, t) => sum + t.amountFen, 0);
+/** Stored value moved by these tenders, split as the ledger keeps it (principal when unsplit). */
+function storedValueOf(tenders: SaleCommittedBody['tenders']): { principalFen: number; bonusFen: number } {
+  let principalFen = 0;
+  let bonusFen = 0;
+  for (const t of tenders) {
+    if (t.kind !== 'storedValue') continue;
+    const bonus = t.bonusFen ?? 0;
+    bonusFen += bonus;
+    principalFen += t.principalFen ?? t.amountFen - bonus;
+  }
+  return { principalFen, bonusFen };
 }
 
 function effectOf(type: JournaledType, body: unknown): MemberEffect {
   switch (type) {
     case 'saleCommitted': {
       const b = body as SaleCommittedBody;
-      return { memberId: b.memberId, storedValueDeltaFen: -storedValueOf(b.tenders), pointsDelta: b.pointsEarned - b.pointsSpent };
+      const sv = storedValueOf(b.tenders);
+      return { memberId: b.memberId, principalDeltaFen: -sv.principalFen, bonusDeltaFen: -sv.bonusFen, pointsDelta: b.pointsEarned - b.pointsSpent };
     }
     case 'saleRefunded': {
       const b = body as SaleRefundedBody;
-      return { memberId: b.memberId, storedValueDeltaFen: storedValueOf(b.tenders), pointsDelta: b.pointsRestored - b.pointsReversed };
+      const sv = storedValueOf(b.tenders);
+      return { memberId: b.memberId, principalDeltaFen: sv.principalFen, bonusDeltaFen: sv.bonusFen, pointsDelta: b.pointsRestored - b.pointsReversed };
     }
     case 'rechargeCommitted': {
       const b = body as RechargeCommittedBody;
-      return { memberId: b.memberId, storedValueDeltaFen: b.principalFen + b.bonusFen, pointsDelta: b.bonusPoints };
+      return { memberId: b.memberId, principalDeltaFen: b.principalFen, bonusDeltaFen: b.bonusFen, pointsDelta: b.bonusPoints };
     }
     case 'memberEnrolled':
     case 'cardEvent':
-      return { memberId: (body as { memberId: string }).memberId, storedValueDeltaFen: 0, pointsDelta: 0 };
+      return { memberId: (body as { memberId: string }).memberId, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0 };
     case 'pumpTransaction':
-      return { memberId: null, storedValueDeltaFen: 0, pointsDelta: 0 };
+      return { memberId: null, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0 };
   }
   throw new StoreError('INVALID_EVENT', `not an outbox event type: ${String(type)}`);
 }
@@ -112,7 +126,8 @@ export class JournalRepository {
       `INSERT INTO journal (event_id, type, occurred_at, sale_id, receipt_no, member_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertOutbox = db.prepare(
-      `INSERT INTO outbox (event_id, type, body, created_at, member_id, stored_value_delta_fen, points_delta) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (event_id, type, body, created_at, member_id, stored_value_delta_fen, principal_delta_fen, bonus_delta_fen, points_delta)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.bumpCounter = db.prepare(
       `INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
@@ -141,7 +156,8 @@ export class JournalRepository {
     this.attemptOutbox = db.prepare(`UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE event_id = ?`);
     this.deleteOutbox = db.prepare(`DELETE FROM outbox WHERE event_id = ?`);
     this.pendingEffect = db.prepare(
-      `SELECT coalesce(sum(stored_value_delta_fen), 0) AS sv, coalesce(sum(points_delta), 0) AS pts, count(*) AS n FROM outbox WHERE member_id = ?`,
+      `SELECT coalesce(sum(stored_value_delta_fen), 0) AS sv, coalesce(sum(principal_delta_fen), 0) AS p, coalesce(sum(bonus_delta_fen), 0) AS b,
+              coalesce(sum(points_delta), 0) AS pts, count(*) AS n FROM outbox WHERE member_id = ?`,
     );
   }
 
@@ -161,7 +177,17 @@ export class JournalRepository {
     const receiptNo = (checked as { receiptNo?: string }).receiptNo ?? null;
     const effect = effectOf(type, checked);
     const info = this.insertJournal.run(checked.eventId, type, checked.occurredAt, saleId, type === 'saleRefunded' || type === 'saleCommitted' ? receiptNo : null, effect.memberId, json);
-    this.insertOutbox.run(checked.eventId, type, json, checked.occurredAt, effect.memberId, effect.storedValueDeltaFen, effect.pointsDelta);
+    this.insertOutbox.run(
+      checked.eventId,
+      type,
+      json,
+      checked.occurredAt,
+      effect.memberId,
+      effect.principalDeltaFen + effect.bonusDeltaFen,
+      effect.principalDeltaFen,
+      effect.bonusDeltaFen,
+      effect.pointsDelta,
+    );
     return { journalSeq: Number(info.lastInsertRowid), eventId: checked.eventId, type, occurredAt: checked.occurredAt, body: checked };
   }
 
@@ -242,8 +268,8 @@ export class JournalRepository {
   }
 
   pendingEffectOf(memberId: string): PendingMemberEffect {
-    const row = this.pendingEffect.get(memberId) as { sv: number; pts: number; n: number };
-    return { storedValueDeltaFen: row.sv, pointsDelta: row.pts, events: row.n };
+    const row = this.pendingEffect.get(memberId) as { sv: number; p: number; b: number; pts: number; n: number };
+    return { storedValueDeltaFen: row.sv, principalDeltaFen: row.p, bonusDeltaFen: row.b, pointsDelta: row.pts, events: row.n };
   }
 }
 

@@ -66,6 +66,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE sale_pricing (sale_id TEXT PRIMARY KEY, priced TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 3: the unacked stored-value effect split into principal and bonus, as the ledger keeps them.
+  `
+  ALTER TABLE outbox ADD COLUMN principal_delta_fen INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE outbox ADD COLUMN bonus_delta_fen INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function migrate(db: Database): number {

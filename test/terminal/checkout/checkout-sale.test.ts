@@ -188,7 +188,7 @@ describe('checkout: a sale from idle to printed', () => {
       tenders: [{ kind: 'cash', amountFen: 400, changeFen: 0 }],
     });
     // The member's next sale sees the points spent and earned before the gateway acks them.
-    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 0, pointsDelta: 4 - 100, events: 1 });
+    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 0, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 4 - 100, events: 1 });
   });
 
   it('spends stored value offline against the cached balance minus unacked spends', () => {
