@@ -74,5 +74,6 @@ export const DisplayCommand = z.object({
   bottom: z.string().max(40),
 });
 export const DeviceCommand = z.discriminatedUnion('type', [PrintCommand, ReprintLastCommand, KickDrawerCommand, DisplayCommand]);
-export type DeviceCommand = z.infer<typeof DeviceCommand>;
+/** A command as callers write it (defaults optional); the bus parses it before a driver sees it. */
+export type DeviceCommand = z.input<typeof DeviceCommand>;
 export type DeviceCommandType = DeviceCommand['type'];

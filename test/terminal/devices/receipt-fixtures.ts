@@ -68,3 +68,104 @@ export const sampleReceipt: ReceiptInput = {
   member: { maskedPhone: '13800138000', name: '李四', tierName: '金卡', pointsBalance: 1234, storedValueBalanceFen: 8800 },
   qrContent: 'https://r.example.cn/01JD00000000000000000SA001',
 };
+
+/** The 58 mm reprint of sampleReceipt as the simulator's decoder reads it back (markers on). */
+export const expected58Reprint = `** 重打小票 **
+好邻居便利店(中关村店)
+北京市海淀区中关村大街1号
+010-62345678
+--------------------------------
+小票号：T01-000123
+收银台：T01 一号收银台
+收银员：张三
+时间：2026-11-25 16:02:11
+--------------------------------
+鲜牛奶 1L
+  2 x 12.50                25.00
+  金卡9.5折                -1.25
+Coca-Cola 330ml 可口可乐
+  3 x 3.50                 10.50
+  会员价                   -1.50
+红富士苹果
+  1.234 x 12.80            15.80
+--------------------------------
+商品合计                   51.30
+  满50减5                  -5.00
+优惠合计                   -7.75
+积分抵现                   -1.00
+抹零                       -0.05
+应付                       42.50
+--------------------------------
+储值 ****0001              20.00
+积分 (1000)                 1.00
+现金                       22.50
+  找零                      7.50
+--------------------------------
+会员            李四 138****8000
+卡号                    ****0001
+等级                        金卡
+本次积分                     +47
+使用积分                   -1000
+积分余额                    1234
+储值余额                   88.00
+--------------------------------
+[QR https://r.example.cn/01JD00000000000000000SA001]
+
+谢谢惠顾，欢迎再次光临
+
+
+
+
+[cut]
+`;
+
+/** sampleReceipt in English on 80 mm paper, decoded. */
+export const expected80En = `Good Neighbour Store
+1 Zhongguancun St
+------------------------------------------------
+Receipt: T01-000123
+Till: T01 一号收银台
+Cashier: Zhang San
+Time: 2026-11-25 16:02:11
+------------------------------------------------
+鲜牛奶 1L
+  2 x 12.50                                25.00
+  金卡9.5折                                -1.25
+Coca-Cola 330ml 可口可乐
+  3 x 3.50                                 10.50
+  Member price                             -1.50
+红富士苹果
+  1.234 x 12.80                            15.80
+------------------------------------------------
+Subtotal                                   51.30
+  满50减5                                  -5.00
+Discounts                                  -7.75
+Points as cash                             -1.00
+Rounding                                   -0.05
+Total                                      42.50
+------------------------------------------------
+Stored value ****0001                      20.00
+Points (1000)                               1.00
+Cash                                       22.50
+  Change                                    7.50
+------------------------------------------------
+Member                          李四 138****8000
+Card                                    ****0001
+Tier                                        金卡
+Points earned                                +47
+Points used                                -1000
+Points balance                              1234
+Stored value                               88.00
+------------------------------------------------
+[QR https://r.example.cn/01JD00000000000000000SA001]
+
+Thank you, see you again
+
+
+
+
+[cut]
+`;
+
+/** The 58 mm receipt (not a reprint), decoded. */
+export const expected58 = expected58Reprint.replace('** 重打小票 **\n', '');

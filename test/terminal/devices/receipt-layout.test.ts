@@ -1,106 +1,10 @@
 // Receipt layout (58 / 80 mm, CJK two columns wide) and its ESC/POS bytes, decoded back by the simulator's decoder.
 import { describe, expect, it } from 'vitest';
-import { decodeEscPos, receiptToText } from '@pos/hardware-sim';
+import { decodeEscPos, receiptToText } from '../../../hardware-sim/src/escpos/index.js';
 import { COLUMNS, layoutReceipt, maskPhone, receiptText } from '../../../terminal/src/devices/printer/receipt-layout.js';
 import { encodeReceipt, qrCodeBytes } from '../../../terminal/src/devices/printer/escpos-encoder.js';
 import { textColumns, twoColumns, wrapColumns } from '../../../terminal/src/devices/printer/text-columns.js';
-import { sampleReceipt } from './receipt-fixtures.js';
-
-const expected58 = `** 重打小票 **
-好邻居便利店(中关村店)
-北京市海淀区中关村大街1号
-010-62345678
---------------------------------
-小票号：T01-000123
-收银台：T01 一号收银台
-收银员：张三
-时间：2026-11-25 16:02:11
---------------------------------
-鲜牛奶 1L
-  2 x 12.50                25.00
-  金卡9.5折                -1.25
-Coca-Cola 330ml 可口可乐
-  3 x 3.50                 10.50
-  会员价                   -1.50
-红富士苹果
-  1.234 x 12.80            15.80
---------------------------------
-商品合计                   51.30
-  满50减5                  -5.00
-优惠合计                   -7.75
-积分抵现                   -1.00
-抹零                       -0.05
-应付                       42.50
---------------------------------
-储值 ****0001              20.00
-积分 (1000)                 1.00
-现金                       22.50
-  找零                      7.50
---------------------------------
-会员            李四 138****8000
-卡号                    ****0001
-等级                        金卡
-本次积分                     +47
-使用积分                   -1000
-积分余额                    1234
-储值余额                   88.00
---------------------------------
-[QR https://r.example.cn/01JD00000000000000000SA001]
-
-谢谢惠顾，欢迎再次光临
-
-
-
-
-[cut]
-`;
-
-const expected80en = `Good Neighbour Store
-1 Zhongguancun St
-------------------------------------------------
-Receipt: T01-000123
-Till: T01 一号收银台
-Cashier: Zhang San
-Time: 2026-11-25 16:02:11
-------------------------------------------------
-鲜牛奶 1L
-  2 x 12.50                                25.00
-  金卡9.5折                                -1.25
-Coca-Cola 330ml 可口可乐
-  3 x 3.50                                 10.50
-  Member price                             -1.50
-红富士苹果
-  1.234 x 12.80                            15.80
-------------------------------------------------
-Subtotal                                   51.30
-  满50减5                                  -5.00
-Discounts                                  -7.75
-Points as cash                             -1.00
-Rounding                                   -0.05
-Total                                      42.50
-------------------------------------------------
-Stored value ****0001                      20.00
-Points (1000)                               1.00
-Cash                                       22.50
-  Change                                    7.50
-------------------------------------------------
-Member                          李四 138****8000
-Card                                    ****0001
-Tier                                        金卡
-Points earned                                +47
-Points used                                -1000
-Points balance                              1234
-Stored value                               88.00
-------------------------------------------------
-[QR https://r.example.cn/01JD00000000000000000SA001]
-
-Thank you, see you again
-
-
-
-
-[cut]
-`;
+import { expected58Reprint, expected80En, sampleReceipt } from './receipt-fixtures.js';
 
 describe('text columns', () => {
   it('counts CJK and full-width punctuation as two columns, ASCII as one', () => {
@@ -171,7 +75,7 @@ describe('ESC/POS bytes', () => {
     const decoded = decodeEscPos(reprint);
     expect(decoded.receipts).toHaveLength(1);
     expect(decoded.receipts[0]!.problems).toEqual([]);
-    expect(receiptToText(decoded.receipts[0]!, { markers: true })).toBe(expected58);
+    expect(receiptToText(decoded.receipts[0]!, { markers: true })).toBe(expected58Reprint);
   });
 
   it('decodes an English 80 mm receipt on a printer that starts in Chinese mode', () => {
@@ -183,6 +87,6 @@ describe('ESC/POS bytes', () => {
     };
     const decoded = decodeEscPos(encodeReceipt(layoutReceipt(en, { paperWidth: 80 }), { startsInChineseMode: true }), { kanjiByDefault: true });
     expect(decoded.receipts[0]!.problems).toEqual([]);
-    expect(receiptToText(decoded.receipts[0]!, { markers: true })).toBe(expected80en);
+    expect(receiptToText(decoded.receipts[0]!, { markers: true })).toBe(expected80En);
   });
 });

@@ -92,7 +92,7 @@ export class ReceiptPrinter extends TransportDevice {
   async execute(command: DeviceCommand): Promise<void> {
     switch (command.type) {
       case 'print':
-        return this.enqueue(command.jobId, command.receipt, command.reprint);
+        return this.enqueue(command.jobId, command.receipt, command.reprint ?? false);
       case 'reprintLast': {
         const last = this.lastPrinted;
         if (!last) throw new DeviceError('NOTHING_TO_REPRINT');
@@ -101,7 +101,7 @@ export class ReceiptPrinter extends TransportDevice {
       }
       case 'kickDrawer':
         if (!this.isAttached) throw new DeviceError('PRINTER_OFFLINE', 'cannot open the drawer');
-        await this.withLock(() => this.transport.write(drawerKickBytes(command.pin)));
+        await this.withLock(() => this.transport.write(drawerKickBytes(command.pin ?? 2)));
         this.wake$.next(); // read the drawer switch promptly
         return;
       default:

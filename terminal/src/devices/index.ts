@@ -1,0 +1,23 @@
+// @pos/terminal devices: drivers behind the Device interface, their transports, the device map and factory.
+export * from './device-map.js';
+export * from './device-factory.js';
+export { TransportDevice, deviceErrorEvent, type DriverOptions } from './transport-device.js';
+export type { ByteTransport } from './transports/byte-transport.js';
+export { SerialTransport } from './transports/serial-transport.js';
+export { TcpTransport } from './transports/tcp-transport.js';
+export { HidTransport } from './transports/hid-transport.js';
+export { UsbTransport } from './transports/usb-transport.js';
+export { nodeHidBackend, type HidBackend, type HidDeviceInfo, type HidHandle } from './transports/hid-backend.js';
+export { nodeUsbBackend, type UsbBackend, type UsbPrinterDevice } from './transports/usb-backend.js';
+export { hidKeyboardLines } from './input/hid-keyboard-decoder.js';
+export { serialLines } from './input/serial-lines.js';
+export { BarcodeScanner } from './scanner/barcode-scanner.js';
+export { checkBarcode, gs1CheckDigit } from './scanner/barcode-check.js';
+export { MagstripeReader } from './card/magstripe-reader.js';
+export { parseSwipe, parseTrack1, parseTrack2, luhnValid, maskPan } from './card/magstripe-parser.js';
+export { RfidReader, normaliseUid } from './card/rfid-reader.js';
+export { ReceiptPrinter, type ReceiptPrinterOptions } from './printer/receipt-printer.js';
+export { layoutReceipt, receiptText, maskPhone, type PaperWidth, type ReceiptBlock } from './printer/receipt-layout.js';
+export { encodeReceipt, drawerKickBytes } from './printer/escpos-encoder.js';
+export { readPrinterStatus, canPrint, type PrinterReading } from './printer/escpos-status.js';
+export { PoleDisplay, lineAndTotal, poleDisplayBytes } from './display/pole-display.js';

@@ -1,0 +1,80 @@
+// Test helper: a network ESC/POS printer on a real TCP socket, built from the simulator's committed decoder and
+// status-byte model (the simulator's own TCP printer had not landed when this was written). It answers DLE EOT like
+// a real printer, opens its drawer on ESC p, and keeps only the bytes it actually printed.
+import net from 'node:net';
+import { EscPosStream, decodeEscPos, readyPrinterState, receiptToText, statusByte, type PrinterState } from '../../../hardware-sim/src/escpos/index.js';
+
+export class TestTcpPrinter {
+  state: PrinterState = readyPrinterState();
+  /** When false the printer ignores status requests (hung, or switched off behind a network box). */
+  answersStatus = true;
+  /** Paper runs out after this many more printed bytes (a roll ending mid-receipt). */
+  paperOutAfterBytes: number | null = null;
+  private printed: number[] = [];
+  private readonly kicks: number[] = [];
+  private readonly sockets = new Set<net.Socket>();
+  private server: net.Server | null = null;
+  connections = 0;
+  port = 0;
+
+  async listen(port = 0): Promise<number> {
+    const server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+    return this.port;
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    this.connections += 1;
+    const stream = new EscPosStream();
+    const received: number[] = [];
+    socket.on('data', (chunk) => {
+      received.push(...chunk);
+      for (const { command, offset, length } of stream.push(chunk)) {
+        if (command.type === 'statusRequest') {
+          if (this.answersStatus) socket.write(Buffer.from([statusByte(command.kind, this.state)]));
+          continue;
+        }
+        if (command.type === 'drawerKick') {
+          this.kicks.push(command.pin);
+          this.state.drawerOpen = true;
+          continue;
+        }
+        if (this.state.paperOut || this.state.coverOpen || this.state.offline) continue; // a stopped printer prints nothing
+        if (this.paperOutAfterBytes !== null) {
+          this.paperOutAfterBytes -= length;
+          if (this.paperOutAfterBytes <= 0) {
+            this.paperOutAfterBytes = null;
+            this.state.paperOut = true;
+            continue;
+          }
+        }
+        this.printed.push(...received.slice(offset, offset + length));
+      }
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** Every receipt printed so far, decoded by the simulator's decoder to text with [QR …] and [cut] markers. */
+  printedText(): string[] {
+    return decodeEscPos(Buffer.from(this.printed)).receipts.map((r) => receiptToText(r, { markers: true }));
+  }
+
+  drawerKicks(): number[] {
+    return [...this.kicks];
+  }
+
+  dropConnections(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.dropConnections();
+    const server = this.server;
+    this.server = null;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
