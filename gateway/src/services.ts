@@ -6,6 +6,7 @@ import type { Clock } from './context.js';
 import type { GatewayDb } from './db/database.js';
 import { HierarchyService } from './hierarchy/hierarchy-service.js';
 import { LedgerService } from './ledger/ledger-service.js';
+import { RechargePlanService } from './ledger/recharge-plan-service.js';
 import { MemberService } from './members/member-service.js';
 
 export interface Services {
@@ -17,6 +18,7 @@ export interface Services {
   members: MemberService;
   ledger: LedgerService;
   cards: CardService;
+  rechargePlans: RechargePlanService;
 }
 
 export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Services {
@@ -31,5 +33,6 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Servi
     members,
     ledger,
     cards: new CardService(gdb, clock, members, ledger),
+    rechargePlans: new RechargePlanService(gdb, clock),
   };
 }

@@ -9,7 +9,7 @@ import { forUpdate, inTransaction, isUniqueViolation, type GatewayDb } from '../
 import { GatewayError, notFound } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
-import { nationalDigits } from '../members/phone.js';
+import { nationalDigits } from '@pos/protocol';
 import { findCardById, findCardByNo, type CardRow } from './card-repository.js';
 
 export type CardTypeKind = 'personal' | 'linked' | 'subsidiary' | 'group';

@@ -266,10 +266,6 @@ export class LedgerService {
     req: { idempotencyKey: string; cardNo: string; planId?: string | undefined; amountFen?: number | undefined },
   ) {
     return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'recharge', request: req }, async (ctx) => {
-      const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
-      let principalFen: number;
-      let bonusFen = 0;
-      let planId: string | null = null;
       if (req.planId !== undefined) {
         const plan = await ctx.trx
           .selectFrom('recharge_plans')
@@ -278,30 +274,46 @@ export class LedgerService {
           .where('id', '=', req.planId)
           .executeTakeFirst();
         if (!plan || plan.active !== 1) throw new GatewayError('NOT_FOUND', '充值方案不存在 / recharge plan not found', 'planId');
-        principalFen = Number(plan.pay_fen);
-        bonusFen = Number(plan.bonus_fen);
-        planId = plan.id;
-      } else if (req.amountFen !== undefined && req.amountFen > 0) {
-        principalFen = req.amountFen;
-      } else {
-        throw new GatewayError('VALIDATION', '需要充值方案或金额 / planId or a positive amountFen is required', 'amountFen');
+        return this.rechargeBody(ctx, actor, req.cardNo, Number(plan.pay_fen), Number(plan.bonus_fen), plan.id);
       }
-      const acc = await this.cardAccounts(ctx, card);
-      const funding = await ctx.account('sv_funding', actor.storeId ?? card.storeId);
-      const bonusIssued = await ctx.account('sv_bonus_issued', actor.merchantId);
-      const after = { principalFen: acc.balance.principalFen + principalFen, bonusFen: acc.balance.bonusFen + bonusFen };
-      return {
-        postings: [
-          { from: funding, to: acc.principal, amount: principalFen },
-          { from: bonusIssued, to: acc.bonus, amount: bonusFen },
-        ],
-        result: { kind: 'recharge', cardNo: card.cardNo, planId, principalFen, bonusFen, balance: after },
-        memberId: card.memberId,
-        cardId: card.id,
-        amount: principalFen + bonusFen,
-        audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
-      };
+      if (req.amountFen !== undefined && Number.isSafeInteger(req.amountFen) && req.amountFen > 0) {
+        return this.rechargeBody(ctx, actor, req.cardNo, req.amountFen, 0, null);
+      }
+      throw new GatewayError('VALIDATION', '需要充值方案或金额 / planId or a positive amountFen is required', 'amountFen');
     });
+  }
+
+  /**
+   * Recharge with the principal/bonus split already decided (a terminal applied the plan offline;
+   * sync replays it with the event id as key).
+   */
+  rechargeExplicit(actor: Actor, req: { idempotencyKey: string; cardNo: string; principalFen: number; bonusFen: number }) {
+    return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'recharge', request: req }, async (ctx) => {
+      const valid = (n: number) => Number.isSafeInteger(n) && n >= 0;
+      if (!valid(req.principalFen) || !valid(req.bonusFen) || req.principalFen + req.bonusFen === 0) {
+        throw new GatewayError('VALIDATION', '充值金额无效 / principalFen and bonusFen must be non-negative integers, not both 0', 'principalFen');
+      }
+      return this.rechargeBody(ctx, actor, req.cardNo, req.principalFen, req.bonusFen, null);
+    });
+  }
+
+  private async rechargeBody(ctx: OpContext, actor: Actor, cardNo: string, principalFen: number, bonusFen: number, planId: string | null) {
+    const card = await this.activeCard(ctx.trx, actor.merchantId, cardNo);
+    const acc = await this.cardAccounts(ctx, card);
+    const funding = await ctx.account('sv_funding', actor.storeId ?? card.storeId);
+    const bonusIssued = await ctx.account('sv_bonus_issued', actor.merchantId);
+    const after = { principalFen: acc.balance.principalFen + principalFen, bonusFen: acc.balance.bonusFen + bonusFen };
+    return {
+      postings: [
+        { from: funding, to: acc.principal, amount: principalFen },
+        { from: bonusIssued, to: acc.bonus, amount: bonusFen },
+      ],
+      result: { kind: 'recharge', cardNo: card.cardNo, planId, principalFen, bonusFen, balance: after },
+      memberId: card.memberId,
+      cardId: card.id,
+      amount: principalFen + bonusFen,
+      audit: { entityType: 'card', entityId: card.id, before: acc.balance, after },
+    };
   }
 
   /**
@@ -638,3 +650,58 @@ export class LedgerService {
   }
 }
 
+
+export interface LedgerEntry {
+  id: string;
+  kind: string;
+  idempotencyKey: string;
+  cardId: string | null;
+  amount: number;
+  reason: string | null;
+  storeId: string | null;
+  staffId: string | null;
+  createdAt: number;
+  postings: { fromAccount: string; toAccount: string; amount: number; unit: string }[];
+}
+
+/** A member's ledger transactions with their postings (account kinds named), newest last, paged by id. */
+export async function listMemberLedger(
+  gdb: GatewayDb,
+  merchantId: string,
+  memberId: string,
+  page: { cursor?: string | undefined; limit: number },
+): Promise<{ items: LedgerEntry[]; nextCursor: string | null }> {
+  let q = gdb.db.selectFrom('ledger_transactions').selectAll().where('merchant_id', '=', merchantId).where('member_id', '=', memberId);
+  if (page.cursor) q = q.where('id', '>', page.cursor);
+  const rows = await q.orderBy('id').limit(page.limit + 1).execute();
+  const pageRows = rows.slice(0, page.limit);
+  const ids = pageRows.map((r) => r.id);
+  const postings = ids.length
+    ? await gdb.db
+        .selectFrom('postings')
+        .innerJoin('accounts as f', (j) => j.onRef('f.merchant_id', '=', 'postings.merchant_id').onRef('f.id', '=', 'postings.from_account_id'))
+        .innerJoin('accounts as t', (j) => j.onRef('t.merchant_id', '=', 'postings.merchant_id').onRef('t.id', '=', 'postings.to_account_id'))
+        .select(['postings.transaction_id', 'postings.id', 'postings.amount', 'postings.unit', 'f.kind as from_kind', 't.kind as to_kind'])
+        .where('postings.merchant_id', '=', merchantId)
+        .where('postings.transaction_id', 'in', ids)
+        .orderBy('postings.id')
+        .execute()
+    : [];
+  return {
+    items: pageRows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      idempotencyKey: r.idempotency_key,
+      cardId: r.card_id,
+      amount: Number(r.amount),
+      reason: r.reason,
+      storeId: r.store_id,
+      staffId: r.staff_id,
+      createdAt: Number(r.created_at),
+      postings: postings
+        .filter((p) => p.transaction_id === r.id)
+        .map((p) => ({ fromAccount: p.from_kind, toAccount: p.to_kind, amount: Number(p.amount), unit: p.unit })),
+    })),
+    nextCursor: rows.length > page.limit ? (pageRows[pageRows.length - 1]?.id ?? null) : null,
+  };
+}

@@ -10,7 +10,7 @@ import { inTransaction, isUniqueViolation, type GatewayDb } from '../db/database
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError, notFound } from '../errors.js';
 import { toPage, type Page, type PageQuery } from '../pagination.js';
-import { maskPhone, normalizePhone } from './phone.js';
+import { maskPhone, normalizePhone } from '@pos/protocol';
 
 export type Gender = 'female' | 'male' | 'unknown';
 export type AttributeType = 'text' | 'number' | 'date' | 'enum';
@@ -25,6 +25,8 @@ export interface AttributeDefinition {
 }
 
 export interface MemberInput {
+  /** Kept when given (a terminal enrols offline with its own ULID); generated otherwise. */
+  memberId?: string | undefined;
   name: string;
   phone?: string | null | undefined;
   gender?: Gender | null | undefined;
@@ -147,7 +149,7 @@ export class MemberService {
     const tags = normalizeTags(input.tags ?? []);
     if (input.referrerId) await this.loadRow(this.db, actor.merchantId, input.referrerId, 'referrerId');
     const now = this.clock.nowMs();
-    const id = newId(now);
+    const id = input.memberId ?? newId(now);
     try {
       await inTransaction(this.gdb, async (trx) => {
         await trx.insertInto('members').values(this.row(actor.merchantId, id, storeId, phone, input, now)).execute();
@@ -223,7 +225,7 @@ export class MemberService {
 
   private async loadRow(db: Kysely<GatewayDatabase>, merchantId: string, memberId: string, field?: string): Promise<MemberRow> {
     const row = await db.selectFrom('members').selectAll().where('merchant_id', '=', merchantId).where('id', '=', memberId).executeTakeFirst();
-    if (!row) throw new GatewayError('NOT_FOUND', '会员不存在 / member not found', field);
+    if (!row) throw field ? new GatewayError('NOT_FOUND', '会员不存在 / member not found', field) : notFound('member');
     return row;
   }
 

@@ -1,0 +1,60 @@
+// @pos/gateway: create and start the gateway in-process (end-to-end demo, sync tests), or use its parts.
+import { serve, type ServerType } from '@hono/node-server';
+import pino, { type Logger } from 'pino';
+import { systemClock, type Clock } from './context.js';
+import { openDatabase } from './db/database.js';
+import { createApp, type AppExtensions } from './http/app.js';
+import { createServices, type Services } from './services.js';
+
+export interface StartGatewayOptions {
+  /** postgres://… or a SQLite path; default `./data/gateway.db`. */
+  databaseUrl?: string | undefined;
+  /** 0 for an ephemeral port. */
+  port: number;
+  host?: string;
+  logger?: Logger;
+  clock?: Clock;
+  extensions?: AppExtensions;
+}
+
+export interface RunningGateway {
+  url: string;
+  services: Services;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const log = options.logger ?? pino({ name: 'gateway' });
+  const gdb = await openDatabase(options.databaseUrl);
+  const services = createServices(gdb, options.clock ?? systemClock, log);
+  const app = createApp(services, options.extensions);
+  const host = options.host ?? '127.0.0.1';
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const url = `http://${host}:${port}`;
+  log.info({ url, dialect: gdb.dialect }, 'gateway listening');
+  return {
+    url,
+    services,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold close() open until they time out.
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      });
+      await gdb.close();
+    },
+  };
+}
+
+export { createApp } from './http/app.js';
+export { createServices, type Services } from './services.js';
+export { openDatabase, type GatewayDb, type Dialect } from './db/database.js';
+export { checkLedger, type LedgerCheckReport } from './ledger/ledger-check.js';
+export { GatewayError, type GatewayErrorCode } from './errors.js';
+export { systemActor, systemClock, type Actor, type Clock, type Role } from './context.js';
