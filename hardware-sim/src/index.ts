@@ -14,3 +14,5 @@ export { uhidStatus, VirtualHidBackend, VirtualHidDevice, type HidBackend, type 
 export { VirtualUsbBackend, VirtualUsbPrinter, type UsbBackend, type UsbPrinterDevice } from './transports/virtual-usb-backend.js';
 export { PtyPort } from './transports/pty-port.js';
 export { TcpPrinterServer } from './transports/tcp-printer-server.js';
+export { runScenario, parseScenario, ScenarioSchema, type Scenario, type ScenarioResult } from './scenarios/scenario-runner.js';
+export { startControlServer, performAction, type ControlServer, type DeviceAction } from './control/control-server.js';
