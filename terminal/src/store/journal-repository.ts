@@ -9,6 +9,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { ZodType } from 'zod';
 import {
   type BodyOf,
+  type EventMessageType,
   MESSAGES,
   type RechargeCommittedBody,
   type SaleCommittedBody,
@@ -21,11 +22,8 @@ export const FRAME_SEQ_COUNTER = 'frameSeq';
 /** Largest outbox batch one call returns; the sync client sends in batches of at most this. */
 export const MAX_OUTBOX_BATCH = 1000;
 
-/**
- * The outbox event types of the protocol. Spelled out because the protocol's EventMessageType
- * resolves to never (its `event` flag is typed boolean, not the literal true).
- */
-export type JournaledType = 'saleCommitted' | 'saleRefunded' | 'rechargeCommitted' | 'memberEnrolled' | 'cardEvent' | 'pumpTransaction';
+/** The outbox event types of the protocol. */
+export type JournaledType = EventMessageType;
 
 export interface JournalEntry<T extends JournaledType = JournaledType> {
   journalSeq: number;
