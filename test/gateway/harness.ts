@@ -40,10 +40,14 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   };
 }
 
-/** A clock the test moves by hand. */
+/**
+ * A clock the test moves by hand. Each reading also moves it 1 ms, as real time would, so ids made
+ * one after another sort in the order they were made.
+ */
 export class ManualClock implements Clock {
   constructor(public now = Date.parse('2026-03-01T02:00:00Z')) {}
   nowMs(): number {
+    this.now += 1;
     return this.now;
   }
   advance(ms: number): void {
