@@ -60,20 +60,33 @@ describe('receipt printer on TCP', () => {
     expect(sim.printedText()).toEqual([expected58]);
   });
 
-  it('reprints the whole receipt when the paper runs out in the middle of it', async () => {
+  it('a receipt stopped by paper end mid-way is finished by the printer once paper is loaded, not printed twice', async () => {
     const { sim, printer, rec } = await setup();
     await rec.next('printer');
     sim.paperOutAfterBytes = 300;
     await printer.execute({ type: 'print', jobId: 'sale-3', receipt: sampleReceipt, reprint: false });
     expect(await rec.next('deviceError')).toMatchObject({ code: 'PAPER_OUT' });
-    const partial = sim.printedText().join('');
-    expect(partial.length).toBeGreaterThan(0);
-    expect(partial.includes('[cut]')).toBe(false);
+    expect(printer.heldJobIds()).toEqual(['sale-3']);
+    expect(sim.printedText().join('').includes('[cut]')).toBe(false);
     sim.state.paperOut = false;
     expect(await rec.next('printed')).toMatchObject({ jobId: 'sale-3' });
-    // what came out: the torn-off start, then the whole receipt, cut once
+    expect(sim.printedText()).toEqual([expected58]);
+  });
+
+  it('a receipt stopped mid-way is printed whole again when the printer was power-cycled', async () => {
+    const { sim, printer, rec } = await setup();
+    await rec.next('printer');
+    sim.paperOutAfterBytes = 300;
+    await printer.execute({ type: 'print', jobId: 'sale-3b', receipt: sampleReceipt, reprint: false });
+    expect(await rec.next('deviceError')).toMatchObject({ code: 'PAPER_OUT' });
+    sim.state.paperOut = false;
+    sim.powerCycle();
+    await rec.next('deviceDetached');
+    expect(await rec.next('printed')).toMatchObject({ jobId: 'sale-3b' });
+    // what came out: the start torn off at the paper end, then the whole receipt, cut once
     const text = sim.printedText().join('');
     expect(text.endsWith(expected58)).toBe(true);
+    expect(text.length).toBeGreaterThan(expected58.length);
     expect(text.split('[cut]')).toHaveLength(2);
   });
 

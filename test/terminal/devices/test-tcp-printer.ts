@@ -1,6 +1,7 @@
 // Test helper: a network ESC/POS printer on a real TCP socket, built from the simulator's committed decoder and
 // status-byte model (the simulator's own TCP printer had not landed when this was written). It answers DLE EOT like
-// a real printer, opens its drawer on ESC p, and keeps only the bytes it actually printed.
+// a real printer, opens its drawer on ESC p, and like a real printer keeps what it receives while stopped (paper out,
+// cover open) in its buffer and prints it when it can again; a power cycle loses that buffer.
 import net from 'node:net';
 import { EscPosStream, decodeEscPos, readyPrinterState, receiptToText, statusByte, type PrinterState } from '../../../hardware-sim/src/escpos/index.js';
 
@@ -11,6 +12,8 @@ export class TestTcpPrinter {
   /** Paper runs out after this many more printed bytes (a roll ending mid-receipt). */
   paperOutAfterBytes: number | null = null;
   private printed: number[] = [];
+  /** Received while stopped: printed once the printer can print again, lost on a power cycle. */
+  private buffered: number[] = [];
   private readonly kicks: number[] = [];
   private readonly sockets = new Set<net.Socket>();
   private server: net.Server | null = null;
@@ -32,6 +35,7 @@ export class TestTcpPrinter {
     const received: number[] = [];
     socket.on('data', (chunk) => {
       received.push(...chunk);
+      this.resumeIfPossible();
       for (const { command, offset, length } of stream.push(chunk)) {
         if (command.type === 'statusRequest') {
           if (this.answersStatus) socket.write(Buffer.from([statusByte(command.kind, this.state)]));
@@ -42,20 +46,41 @@ export class TestTcpPrinter {
           this.state.drawerOpen = true;
           continue;
         }
-        if (this.state.paperOut || this.state.coverOpen || this.state.offline) continue; // a stopped printer prints nothing
+        const bytes = received.slice(offset, offset + length);
+        if (this.stopped()) {
+          this.buffered.push(...bytes);
+          continue;
+        }
         if (this.paperOutAfterBytes !== null) {
           this.paperOutAfterBytes -= length;
           if (this.paperOutAfterBytes <= 0) {
             this.paperOutAfterBytes = null;
             this.state.paperOut = true;
+            this.buffered.push(...bytes);
             continue;
           }
         }
-        this.printed.push(...received.slice(offset, offset + length));
+        this.printed.push(...bytes);
       }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private stopped(): boolean {
+    return this.state.paperOut || this.state.coverOpen || this.state.offline;
+  }
+
+  private resumeIfPossible(): void {
+    if (this.stopped() || this.buffered.length === 0) return;
+    this.printed.push(...this.buffered);
+    this.buffered = [];
+  }
+
+  /** Switches the printer off and on: connections drop and whatever it had not printed is gone. */
+  powerCycle(): void {
+    this.buffered = [];
+    this.dropConnections();
   }
 
   /** Every receipt printed so far, decoded by the simulator's decoder to text with [QR …] and [cut] markers. */

@@ -29,6 +29,10 @@ interface PrintJob {
   bytes: Buffer;
 }
 
+function heldCode(reading: PrinterReading): DeviceErrorCode {
+  return reading.paperOut ? 'PAPER_OUT' : reading.coverOpen ? 'COVER_OPEN' : reading.online ? 'PRINTER_ERROR' : 'PRINTER_OFFLINE';
+}
+
 export class ReceiptPrinter extends TransportDevice {
   readonly deviceClass = 'printer' as const;
   readonly accepts = ['print', 'reprintLast', 'kickDrawer'] as const;
@@ -40,6 +44,8 @@ export class ReceiptPrinter extends TransportDevice {
   private readonly drawerOpenWhenPin3High: boolean;
   private readonly queue: PrintJob[] = [];
   private lastPrinted: PrintJob | null = null;
+  /** Sent, but the printer stopped before confirming it could go on (it holds the rest in its buffer). */
+  private stalled: PrintJob | null = null;
   private reprintCount = 0;
   private lastReading: PrinterReading | null = null;
   private heldReported: DeviceErrorCode | null = null;
@@ -60,7 +66,7 @@ export class ReceiptPrinter extends TransportDevice {
 
   /** Jobs waiting for the printer, oldest first. */
   heldJobIds(): string[] {
-    return this.queue.map((j) => j.jobId);
+    return [...(this.stalled ? [this.stalled.jobId] : []), ...this.queue.map((j) => j.jobId)];
   }
 
   /** The printer and drawer state from the last status reading, if any. */
@@ -75,6 +81,10 @@ export class ReceiptPrinter extends TransportDevice {
 
   protected session(data$: Observable<Buffer>): Observable<DeviceEvent> {
     this.data$ = data$;
+    if (this.stalled) {
+      this.queue.unshift(this.stalled);
+      this.stalled = null;
+    }
     this.lastReading = null;
     this.heldReported = null;
     return merge(timer(0, this.statusPollMs, this.scheduler), this.wake$).pipe(
@@ -111,31 +121,49 @@ export class ReceiptPrinter extends TransportDevice {
 
   private async enqueue(jobId: string, receipt: ReceiptInput, reprint: boolean): Promise<void> {
     // the same jobId again (a retried command) is the same receipt: print it once
-    if (this.queue.some((j) => j.jobId === jobId) || this.lastPrinted?.jobId === jobId) return;
-    if (this.queue.length >= this.maxHeldJobs) throw new DeviceError('PRINT_QUEUE_FULL', `${this.maxHeldJobs} receipts already waiting`);
+    if (this.queue.some((j) => j.jobId === jobId) || this.stalled?.jobId === jobId || this.lastPrinted?.jobId === jobId) return;
+    if (this.queue.length + (this.stalled ? 1 : 0) >= this.maxHeldJobs) throw new DeviceError('PRINT_QUEUE_FULL', `${this.maxHeldJobs} receipts already waiting`);
     this.queue.push({ jobId, receipt, reprint, bytes: this.receiptBytes(receipt, reprint) });
     if (!this.isAttached) this.reportHeld('PRINTER_OFFLINE');
     this.wake$.next();
   }
 
-  /** One status read, then print what is held while the printer can print. */
+  /**
+   * One status read, then print what is held while the printer can print.
+   * A printer that stops mid-receipt (paper end, cover) keeps the rest in its buffer and finishes it once it
+   * can print again, so that job counts as printed then. If the connection drops first, the buffer may be
+   * gone with the power, so the job goes back to the head of the queue and prints whole (at least once).
+   */
   private async cycle(): Promise<void> {
     let reading = await this.readStatus();
-    while (this.queue.length > 0) {
-      if (!canPrint(reading)) {
-        this.reportHeld(reading.paperOut ? 'PAPER_OUT' : reading.coverOpen ? 'COVER_OPEN' : reading.online ? 'PRINTER_ERROR' : 'PRINTER_OFFLINE');
-        return;
-      }
-      const job = this.queue[0]!;
-      await this.transport.write(job.bytes);
-      // A printer that ran out of paper mid-job stops and says so; the job stays first in line and prints whole again.
-      reading = await this.readStatus();
-      if (!canPrint(reading)) continue;
-      this.queue.shift();
-      this.lastPrinted = job;
-      this.heldReported = null;
-      this.emit({ type: 'printed', deviceId: this.id, jobId: job.jobId, reprint: job.reprint });
+    if (this.stalled) {
+      if (!canPrint(reading)) return this.reportHeld(heldCode(reading));
+      const job = this.stalled;
+      this.stalled = null;
+      this.finish(job);
     }
+    while (this.queue.length > 0) {
+      if (!canPrint(reading)) return this.reportHeld(heldCode(reading));
+      const job = this.queue.shift()!;
+      try {
+        await this.transport.write(job.bytes);
+      } catch (error) {
+        this.queue.unshift(job);
+        throw error;
+      }
+      reading = await this.readStatus();
+      if (!canPrint(reading)) {
+        this.stalled = job;
+        return this.reportHeld(heldCode(reading));
+      }
+      this.finish(job);
+    }
+  }
+
+  private finish(job: PrintJob): void {
+    this.lastPrinted = job;
+    this.heldReported = null;
+    this.emit({ type: 'printed', deviceId: this.id, jobId: job.jobId, reprint: job.reprint });
   }
 
   private reportHeld(code: DeviceErrorCode): void {
@@ -153,7 +181,12 @@ export class ReceiptPrinter extends TransportDevice {
         timeout({ first: this.statusTimeoutMs, ...(this.scheduler ? { scheduler: this.scheduler } : {}), with: () => throwError(() => new DeviceError('STATUS_TIMEOUT', `DLE EOT ${n}`)) }),
       ),
     );
-    await this.transport.write(statusRequestBytes(n));
+    try {
+      await this.transport.write(statusRequestBytes(n));
+    } catch (error) {
+      reply.catch(() => undefined); // the request never left; only the write failure matters
+      throw error;
+    }
     return reply;
   }
 
