@@ -24,6 +24,7 @@ import {
   type MemberRecord,
   type SaleCommittedBody,
   type SaleRefundedBody,
+  type StoreSettings,
   type Tender,
   newId,
 } from '@pos/protocol';
@@ -89,7 +90,7 @@ export class CheckoutMachine {
   private readonly maxSuspendedSales: number;
   private readonly log: Logger;
   private tendering = false;
-  private cachedRules: { ruleSetId: string | null; rules: RuleSet; version: number } | null = null;
+  private cachedRules: { syncVersion: number; ruleSetId: string | null; rules: RuleSet; version: number; settings: StoreSettings | null } | null = null;
 
   constructor(private readonly options: CheckoutOptions) {
     this.price = options.price ?? enginePrice;
@@ -133,7 +134,7 @@ export class CheckoutMachine {
     } else {
       if (base.lines.length >= this.maxBasketLines) return this.refuse('BASKET_FULL');
       const lineNo = base.lines.reduce((max, l) => Math.max(max, l.lineNo), 0) + 1;
-      const entry: BasketEntry = { lineNo, sku: item.sku, name: item.name, quantityMilli };
+      const entry: BasketEntry = { lineNo, sku: item.sku, name: item.name, item, quantityMilli };
       if (unitPriceFen !== undefined) entry.unitPriceFen = unitPriceFen;
       lines = [...base.lines, entry];
     }
@@ -150,8 +151,7 @@ export class CheckoutMachine {
     if (!this.allowed(EDITING)) return this.refuse('NOT_ALLOWED_NOW');
     const line = this.state.lines.find((l) => l.lineNo === lineNo);
     if (!line) return this.refuse('UNKNOWN_LINE');
-    const item = this.options.store.catalogue.item(line.sku);
-    if (!item || !validQuantity(item, quantityMilli)) return this.refuse('QUANTITY_INVALID');
+    if (!validQuantity(line.item, quantityMilli)) return this.refuse('QUANTITY_INVALID');
     return this.reprice({ ...this.state, lines: this.state.lines.map((l) => (l === line ? { ...l, quantityMilli } : l)) });
   }
 
@@ -467,7 +467,7 @@ export class CheckoutMachine {
       storeId: id.storeId,
       terminalId: id.terminalId,
       occurredAt: new Date(nowMs).toISOString(),
-      businessDate: businessDateOf(nowMs, this.options.store.storeSettings()?.timezone ?? DEFAULT_TIME_ZONE),
+      businessDate: businessDateOf(nowMs, this.rules().settings?.timezone ?? DEFAULT_TIME_ZONE),
       offline: !(this.options.isOnline?.() ?? false),
       ...(id.cashierId ? { cashierId: id.cashierId } : {}),
     };
@@ -514,12 +514,19 @@ export class CheckoutMachine {
     };
   }
 
-  /** The active rule set, parsed once per published version. */
-  private rules(): { rules: RuleSet; version: number } {
-    const record = this.options.store.activeRuleSet();
-    const id = record?.ruleSetId ?? null;
-    if (!this.cachedRules || this.cachedRules.ruleSetId !== id) {
-      this.cachedRules = { ruleSetId: id, rules: RuleSet.parse(record?.rules ?? {}), version: record?.version ?? 0 };
+  /** The active rule set and store settings, read and parsed again only after the store applied sync data. */
+  private rules(): { rules: RuleSet; version: number; settings: StoreSettings | null } {
+    const store = this.options.store;
+    if (!this.cachedRules || this.cachedRules.syncVersion !== store.syncVersion) {
+      const record = store.activeRuleSet();
+      const same = this.cachedRules && this.cachedRules.ruleSetId === (record?.ruleSetId ?? null);
+      this.cachedRules = {
+        syncVersion: store.syncVersion,
+        ruleSetId: record?.ruleSetId ?? null,
+        rules: same ? this.cachedRules!.rules : RuleSet.parse(record?.rules ?? {}),
+        version: record?.version ?? 0,
+        settings: store.storeSettings(),
+      };
     }
     return this.cachedRules;
   }
@@ -536,15 +543,10 @@ export class CheckoutMachine {
     if (candidate.lines.length === 0) {
       return { ok: true, state: { ...candidate, phase, priced: null, tenders: [], lastRefusal: null } };
     }
-    const store = this.options.store;
     const catalogue = new Map<string, CatalogueItem>();
-    for (const line of candidate.lines) {
-      const item = store.catalogue.item(line.sku);
-      if (!item) return this.refuse('UNKNOWN_SKU');
-      catalogue.set(line.sku, item);
-    }
+    for (const line of candidate.lines) catalogue.set(line.sku, line.item);
     const rules = this.rules();
-    const settings = store.storeSettings();
+    const settings = rules.settings;
     const input: PriceInput = {
       now: new Date(this.options.clock.nowMs()).toISOString(),
       storeId: this.options.identity.storeId,

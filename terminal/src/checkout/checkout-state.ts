@@ -1,5 +1,5 @@
 // The state the checkout machine emits: what the cashier page shows and what the printer prints.
-import type { LocalizedText, MemberRecord, CardRecord, SaleCommittedBody, SaleRefundedBody, RechargeCommittedBody, MemberEnrolledBody } from '@pos/protocol';
+import type { CatalogueItem, LocalizedText, MemberRecord, CardRecord, SaleCommittedBody, SaleRefundedBody, RechargeCommittedBody, MemberEnrolledBody } from '@pos/protocol';
 import type { MemberContext, PresentedCoupon, PricedBasket, TenderRequest } from '@pos/engine';
 import type { CheckoutErrorCode } from './checkout-error.js';
 
@@ -13,6 +13,8 @@ export interface BasketEntry {
   lineNo: number;
   sku: string;
   name: LocalizedText;
+  /** The catalogue item as it was when scanned: the sale is priced at the price on the shelf then. */
+  item: CatalogueItem;
   quantityMilli: number;
   /** Open price (fuel, weighed goods), when the catalogue price does not apply. */
   unitPriceFen?: number;

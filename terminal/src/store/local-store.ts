@@ -73,6 +73,7 @@ export class LocalStore {
   private readonly deleteState;
   private readonly putPricing;
   private readonly getPricing;
+  private syncChanges = 0;
 
   private constructor(
     private readonly db: Db,
@@ -188,8 +189,26 @@ export class LocalStore {
     return this.write(() => this.journal.nextInTransaction(FRAME_SEQ_COUNTER));
   }
 
+  /**
+   * Reserves `count` frame seqs with one durable write and returns the first; the sync client
+   * hands them out from memory. Seqs reserved but unused before a crash are skipped, never reused.
+   */
+  reserveFrameSeqs(count: number): number {
+    if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new RangeError(`cannot reserve ${count} seqs`);
+    return this.write(() => {
+      const first = this.journal.nextInTransaction(FRAME_SEQ_COUNTER);
+      for (let i = 1; i < count; i += 1) this.journal.nextInTransaction(FRAME_SEQ_COUNTER);
+      return first;
+    });
+  }
+
   lastFrameSeq(): number {
     return this.journal.counterValue(FRAME_SEQ_COUNTER);
+  }
+
+  /** Bumped by every snapshot chunk and delta this store applies, so readers can cache rules and settings. */
+  get syncVersion(): number {
+    return this.syncChanges;
   }
 
   cursor(): string | null {
@@ -235,6 +254,7 @@ export class LocalStore {
         this.putState.run(KEY_SNAPSHOT, JSON.stringify({ ...progress, nextIndex: chunk.index + 1 }));
       }
     });
+    this.syncChanges += 1;
     this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
   }
 
@@ -269,6 +289,7 @@ export class LocalStore {
       }
       this.putState.run(KEY_CURSOR, delta.cursor);
     });
+    this.syncChanges += 1;
     this.log.debug({ cursor: delta.cursor, changes: delta.changes.length }, 'delta applied');
   }
 

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckoutState } from '../../../terminal/src/checkout/index.js';
 import { cardNoOf, ean13Of, memberIdOf } from '../store/fixtures/records.js';
-import { type Fixture, WATER, checkoutFixture } from './checkout-fixture.js';
+import { type Fixture, RULES, WATER, checkoutFixture } from './checkout-fixture.js';
 
 const WATER_CODE = ean13Of(1);
 const COLA_CODE = ean13Of(2);
@@ -27,7 +27,7 @@ describe('checkout: a sale from idle to printed', () => {
     expect(f.machine.scan(WATER_CODE)).toEqual({ ok: true });
     expect(f.machine.scan(WATER_CODE)).toEqual({ ok: true }); // same item: quantity 2
     expect(f.machine.state.phase).toBe('basket');
-    expect(f.machine.state.lines).toEqual([{ lineNo: 1, sku: 'WATER', name: { zh: '矿泉水', en: 'Water' }, quantityMilli: 2000 }]);
+    expect(f.machine.state.lines).toEqual([{ lineNo: 1, sku: 'WATER', name: { zh: '矿泉水', en: 'Water' }, item: WATER, quantityMilli: 2000 }]);
     expect(f.machine.state.priced?.totals.payableFen).toBe(300);
 
     expect(f.machine.identifyByCard({ cardNo: cardNoOf(1) })).toEqual({ ok: true });
@@ -127,6 +127,29 @@ describe('checkout: a sale from idle to printed', () => {
     f.machine.voidLine(3);
     expect(f.machine.state.phase).toBe('idle');
     expect(f.machine.state.priced).toBeNull();
+  });
+
+  it('prices with a rule set that arrives by delta in the middle of a sale', () => {
+    f.machine.identifyByCard({ cardNo: cardNoOf(1) });
+    f.machine.scan(COLA_CODE);
+    expect(f.machine.state.priced?.totals.payableFen).toBe(350);
+    f.store.applyDelta({
+      cursor: 'c-2',
+      changes: [
+        {
+          op: 'upsert',
+          change: {
+            entity: 'ruleSet',
+            items: [{ ruleSetId: '01JRULES000000000000000004', version: 4, publishedAt: '2026-11-25T00:00:00Z', rules: { ...RULES, version: 4, tiers: [{ tierId: 'silver', name: { zh: '银卡', en: 'Silver' }, growthThreshold: 0, discountPerMille: 900 }] } }],
+          },
+        },
+      ],
+    });
+    f.machine.scan(COLA_CODE);
+    expect(f.machine.state.priced?.totals).toMatchObject({ grossFen: 700, discountFen: 70, payableFen: 630 });
+    f.machine.startTendering();
+    f.machine.addTender({ kind: 'cash', amountFen: 630 });
+    expect(f.machine.state.committed?.ruleSetVersion).toBe(4);
   });
 
   it('voids the whole sale before commit and journals nothing', () => {
