@@ -56,11 +56,9 @@ describe('control page', () => {
     await page.getByTestId('device-printer').getByTestId('print-demo').click();
     const img = page.getByTestId('receipt').first();
     await img.waitFor();
-    await page.waitForFunction(() => {
-      const i = document.querySelector('img[data-testid="receipt"]') as HTMLImageElement | null;
-      return i !== null && i.complete && i.naturalWidth > 0;
-    });
-    expect(await img.evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBe(608);
+    // Runs in the page (no DOM types in our Node tsconfig, hence the string).
+    await page.waitForFunction('(() => { const i = document.querySelector(\'img[data-testid="receipt"]\'); return i !== null && i.complete && i.naturalWidth > 0; })()');
+    expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBe(608);
     expect(await img.getAttribute('alt')).toContain('星光便利店');
     // The receipt ends with ESC p: the kick pulse opened the drawer.
     await expect.poll(() => page.getByTestId('drawer-printer').textContent()).toBe('打开');
