@@ -1,6 +1,6 @@
 // ESC/POS receipt printer driver: lays out and prints receipts, holds jobs while the printer cannot print and
 // prints them when it is back, reprints the last receipt, kicks the drawer and reports printer and drawer state.
-import { EMPTY, Subject, exhaustMap, filter, firstValueFrom, from, ignoreElements, merge, mergeMap, take, throwError, timeout, timer, type Observable } from 'rxjs';
+import { EMPTY, Subject, exhaustMap, firstValueFrom, from, ignoreElements, merge, timer, type Observable } from 'rxjs';
 import type { DeviceCommand, DeviceEvent, PrinterState } from '../../bus/device-events.js';
 import type { ReceiptInput } from '../../bus/receipt-input.js';
 import { DeviceError, type DeviceErrorCode } from '../../bus/device-error.js';
@@ -8,7 +8,8 @@ import { TransportDevice, deviceErrorEvent, type DriverOptions } from '../transp
 import type { ByteTransport } from '../transports/byte-transport.js';
 import { layoutReceipt, type PaperWidth } from './receipt-layout.js';
 import { drawerKickBytes, encodeReceipt, statusRequestBytes } from './escpos-encoder.js';
-import { canPrint, isStatusByte, readPrinterStatus, type PrinterReading } from './escpos-status.js';
+import { canPrint, readPrinterStatus, type PrinterReading } from './escpos-status.js';
+import { statusReply } from './status-reply.js';
 
 export interface ReceiptPrinterOptions extends DriverOptions {
   paperWidth: PaperWidth;
@@ -173,14 +174,7 @@ export class ReceiptPrinter extends TransportDevice {
   }
 
   private async requestStatus(n: 1 | 2 | 4): Promise<number> {
-    const reply = firstValueFrom(
-      this.data$.pipe(
-        mergeMap((chunk) => [...chunk]),
-        filter(isStatusByte),
-        take(1),
-        timeout({ first: this.statusTimeoutMs, ...(this.scheduler ? { scheduler: this.scheduler } : {}), with: () => throwError(() => new DeviceError('STATUS_TIMEOUT', `DLE EOT ${n}`)) }),
-      ),
-    );
+    const reply = firstValueFrom(this.data$.pipe(statusReply(this.statusTimeoutMs, `DLE EOT ${n}`, this.scheduler)));
     try {
       await this.transport.write(statusRequestBytes(n));
     } catch (error) {
