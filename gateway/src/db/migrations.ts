@@ -1,6 +1,7 @@
 // Schema migrations, written once with kysely's schema builder so the same DDL runs on SQLite and
 // PostgreSQL. Primary keys lead with merchant_id so PostgreSQL can be distributed by tenant (README).
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { syncMigration } from '../sync/sync-migration.js';
 
 // biome-ignore lint: migrations see the database untyped, as it was when they were written.
 type AnyDb = Kysely<any>;
@@ -338,6 +339,6 @@ const initial: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_sync': syncMigration };
   },
 };

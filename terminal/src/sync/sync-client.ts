@@ -56,6 +56,9 @@ export interface SyncClientOptions {
   random?: () => number;
 }
 
+/** Frame seqs reserved per durable write. */
+const SEQ_BLOCK = 1000;
+
 const DEFAULTS = {
   maxEventsInFlight: 200,
   ackTimeoutMs: 10_000,
@@ -96,6 +99,9 @@ export class SyncClient {
   /** Highest seq accepted from the gateway in this process. */
   private peerSeq = 0;
   private pumping = false;
+  /** Frame seqs reserved in the store and not yet used: [nextSeq, seqLimit). */
+  private nextSeq = 0;
+  private seqLimit = 0;
   private readonly idleWaiters: Array<() => void> = [];
 
   constructor(options: SyncClientOptions) {
@@ -204,11 +210,22 @@ export class SyncClient {
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     const now = this.clock();
     const frame = signFrame(
-      { type, id: newId(now), terminalId: this.options.terminalId, seq: this.options.store.nextFrameSeq(), sentAt: new Date(now).toISOString(), body },
+      { type, id: newId(now), terminalId: this.options.terminalId, seq: this.takeSeq(), sentAt: new Date(now).toISOString(), body },
       this.options.secret,
     );
     socket.send(encodeFrame(frame as Frame));
     return true;
+  }
+
+  /** One fsync per SEQ_BLOCK frames instead of one per frame. */
+  private takeSeq(): number {
+    if (this.nextSeq >= this.seqLimit) {
+      this.nextSeq = this.options.store.reserveFrameSeqs(SEQ_BLOCK);
+      this.seqLimit = this.nextSeq + SEQ_BLOCK;
+    }
+    const seq = this.nextSeq;
+    this.nextSeq += 1;
+    return seq;
   }
 
   private receive(text: string): void {

@@ -12,8 +12,8 @@ export interface SyncStore {
   /** Change-feed position applied so far; null on a new terminal. */
   cursor(): string | null;
   activeRuleSet(): Pick<RuleSetRecord, 'version'> | null;
-  /** Next upstream frame seq, durable before it is returned, so a restart never reuses one. */
-  nextFrameSeq(): number;
+  /** Reserves `count` upstream frame seqs durably and returns the first, so a restart never reuses one. */
+  reserveFrameSeqs(count: number): number;
   readonly journal: {
     /** Oldest unacked events first, at most `limit`. */
     pendingOutbox(limit: number): PendingEvent[];

@@ -1,0 +1,6 @@
+// Terminal ⇄ gateway sync: enrolment and keys, the WebSocket endpoint, event application, snapshots.
+export * from './event-applier.js';
+export * from './snapshot-builder.js';
+export * from './sync-endpoint.js';
+export * from './sync-migration.js';
+export * from './terminal-keys.js';
