@@ -55,9 +55,11 @@ export class DeviceBus {
     const target = command.deviceId
       ? this.devices.get(command.deviceId)?.device
       : [...this.devices.values()].map((d) => d.device).find((d) => d.accepts.includes(command.type));
-    if (!target || !target.accepts.includes(command.type)) {
-      throw new DeviceError('UNSUPPORTED_COMMAND', `${command.type}${command.deviceId ? ` on ${command.deviceId}` : ''}`);
+    if (!target) {
+      if (command.deviceId) throw new DeviceError('NOT_FOUND', command.deviceId);
+      throw new DeviceError('UNSUPPORTED_COMMAND', `no device accepts ${command.type}`);
     }
+    if (!target.accepts.includes(command.type)) throw new DeviceError('UNSUPPORTED_COMMAND', `${command.type} on ${target.id}`);
     await target.execute(command);
   }
 }

@@ -14,7 +14,7 @@ export interface Track1 {
   pan: string;
   /** Surname/given names as encoded on the card (`DOE/JOHN`), trimmed. */
   name: string;
-  /** YYMM, or undefined when the card has no expiry (`^` directly followed by service code is not allowed, so this is the "=" style empty field). */
+  /** YYMM; empty when the card encodes no expiry. */
   expiryYymm: string;
   serviceCode: string;
   discretionary: string;
@@ -35,6 +35,10 @@ export interface PrinterState {
   paperNearEnd: boolean;
 }
 
+/**
+ * Everything a device tells the till. Card reads carry parsed tracks (the PAN is the member card number);
+ * a swipe or UID that fails validation arrives as deviceError, never as cardRead. `printed` confirms a print job.
+ */
 export type DeviceEvent =
   | { type: 'scan'; deviceId: string; code: string; symbology?: Symbology }
   | { type: 'cardRead'; deviceId: string; track1?: Track1; track2?: Track2; uid?: string }

@@ -29,6 +29,7 @@ export abstract class TransportDevice implements Device {
   private readonly eventsSubject = new Subject<DeviceEvent>();
   readonly events$: Observable<DeviceEvent> = this.eventsSubject.asObservable();
   private supervision: Subscription | null = null;
+  private abandonOpen: (() => void) | null = null;
   private state: DeviceState = 'closed';
   private attachCount = 0;
   private lastErrorCode: DeviceErrorCode | undefined;
@@ -68,6 +69,11 @@ export abstract class TransportDevice implements Device {
     this.state = 'connecting';
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      this.abandonOpen = () => {
+        if (settled) return;
+        settled = true;
+        reject(new DeviceError('OPEN_FAILED', 'closed before it opened'));
+      };
       const connect = (): Observable<DeviceEvent> =>
         defer(() => this.transport.open()).pipe(
           switchMap(() =>
@@ -128,6 +134,8 @@ export abstract class TransportDevice implements Device {
   }
 
   async close(): Promise<void> {
+    this.abandonOpen?.();
+    this.abandonOpen = null;
     this.supervision?.unsubscribe();
     this.supervision = null;
     this.state = 'closed';

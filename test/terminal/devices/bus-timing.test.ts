@@ -37,7 +37,7 @@ describe('superviseConnection', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const connections = [cold<DeviceEvent>('a-s-#', { a: attached, s: scanA }, new Error('unplugged')), cold<DeviceEvent>('a-s', { a: attached, s: scanA })];
       let n = 0;
-      const out = superviseConnection(() => connections[n++]!, { deviceId: 'd', deviceClass: 'scanner', backoff, scheduler: undefined });
+      const out = superviseConnection(() => connections[n++]!, { deviceId: 'd', deviceClass: 'scanner', backoff });
       // the loss at frame 4 emits detached at 4; retry after 10 frames, at 14
       expectObservable(out).toBe('a-s-d---------a-s', { a: attached, s: scanA, d: detached });
     });

@@ -154,7 +154,9 @@ describe('receipt printer on TCP', () => {
     const bus = new DeviceBus();
     bus.add(printer);
     await expect(bus.send({ type: 'print', jobId: 'x', receipt: { ...sampleReceipt, qrContent: '二维码' } })).rejects.toMatchObject({ code: 'UNSUPPORTED_COMMAND' });
-    await expect(bus.send({ type: 'display', top: 'a', bottom: 'b' })).rejects.toMatchObject({ code: 'UNSUPPORTED_COMMAND' });
+    await expect(bus.send({ type: 'display', top: 'a', bottom: 'b' })).rejects.toMatchObject({ code: 'UNSUPPORTED_COMMAND', message: 'The device does not support this command: no device accepts display' });
+    await expect(bus.send({ type: 'kickDrawer', deviceId: 'tcp_10.0.0.9:9100' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(bus.send({ type: 'explode' })).rejects.toMatchObject({ code: 'UNSUPPORTED_COMMAND' });
     await bus.send({ type: 'print', jobId: 'sale-7', receipt: sampleReceipt });
     expect(await rec.next('printed')).toMatchObject({ jobId: 'sale-7' });
     expect(sim.printedText()).toEqual([expected58]);
