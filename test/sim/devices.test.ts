@@ -118,6 +118,29 @@ describe('ESC/POS printer over TCP', () => {
   });
 });
 
+describe('power cut of the terminal mid-job', () => {
+  it('keeps the lines already printed, drops the half line on the next ESC @, and prints the next job', async () => {
+    const { printer } = sim.device('printer', 'printer');
+    const before = printer.jobs.length;
+    const dying = await connectPrinter(tcpPortOf(sim));
+    await dying.send(Buffer.from('\x1b@line A\nline B\nhalf a li', 'latin1'));
+    // The terminal's process dies: its socket is reset, no cut ever arrives.
+    dying.socket.resetAndDestroy();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(printer.jobs.length).toBe(before);
+    const restarted = await connectPrinter(tcpPortOf(sim));
+    try {
+      expect(await restarted.status(1)).toBe(0x12);
+      await restarted.send(Buffer.from('\x1b@after restart\n\x1dV\x00', 'latin1'));
+      await waitUntil(() => printer.jobs.length > before, 3000, 'job after restart');
+      // Paper already printed stays on the roll, so it is part of the receipt cut next.
+      expect(printer.jobs.at(-1)!.text).toBe('line A\nline B\nafter restart\n');
+    } finally {
+      restarted.close();
+    }
+  });
+});
+
 describe('slow printer back-pressure over TCP', () => {
   it('stops reading when its buffer is full, still answers DLE EOT, and prints everything', async () => {
     const slow = await startSimulator({ devices: [{ class: 'printer', id: 'slow', tcpPort: 0, usb: false, lineDelayMs: 5, receiveBufferBytes: 1024 }] });

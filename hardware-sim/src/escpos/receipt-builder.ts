@@ -115,7 +115,10 @@ export class ReceiptBuilder {
         this.pushBlock({ kind: 'feed', dots: c.dots });
         break;
       case 'initialize':
-        this.closeRun();
+        // ESC @ clears the print buffer: a half-sent line (a terminal that lost power mid-job) is dropped.
+        this.runBytes = [];
+        this.runs = [];
+        this.lineImages = [];
         this.style = defaultStyle();
         this.align = 'left';
         this.lineSpacingDots = DEFAULT_LINE_SPACING_DOTS;
