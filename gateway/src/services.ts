@@ -8,6 +8,7 @@ import { HierarchyService } from './hierarchy/hierarchy-service.js';
 import { LedgerService } from './ledger/ledger-service.js';
 import { RechargePlanService } from './ledger/recharge-plan-service.js';
 import { MemberService } from './members/member-service.js';
+import { RuleSetService } from './rules/rule-set-service.js';
 
 export interface Services {
   gdb: GatewayDb;
@@ -19,6 +20,7 @@ export interface Services {
   ledger: LedgerService;
   cards: CardService;
   rechargePlans: RechargePlanService;
+  ruleSets: RuleSetService;
 }
 
 export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Services {
@@ -34,5 +36,6 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Servi
     ledger,
     cards: new CardService(gdb, clock, members, ledger),
     rechargePlans: new RechargePlanService(gdb, clock),
+    ruleSets: new RuleSetService(gdb, clock),
   };
 }

@@ -10,7 +10,9 @@ import { authRoutes } from './routes/auth-routes.js';
 import { cardRoutes } from './routes/card-routes.js';
 import { hierarchyRoutes } from './routes/hierarchy-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
+import { importExportRoutes } from './routes/import-export-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
+import { ruleSetRoutes } from './routes/rule-set-routes.js';
 import type { GatewayApp, GatewayEnv } from './route.js';
 
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
@@ -29,7 +31,7 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
     throw new GatewayError('PAYLOAD_TOO_LARGE', '请求体过大 / request body too large');
   };
   app.use('/v1/*', async (c, next) => {
-    const upload = c.req.path.endsWith('/import');
+    const upload = c.req.path.startsWith('/v1/imports/');
     return bodyLimit({ maxSize: upload ? MAX_UPLOAD_BYTES : MAX_JSON_BODY_BYTES, onError: tooLarge })(c, next);
   });
   app.use('/v1/*', async function authenticate(c, next) {
@@ -48,6 +50,8 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   cardRoutes(app, s);
   ledgerRoutes(app, s);
   auditReportRoutes(app, s);
+  ruleSetRoutes(app, s);
+  importExportRoutes(app, s);
   for (const add of ext.routes ?? []) add(app, s);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
