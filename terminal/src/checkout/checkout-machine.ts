@@ -45,6 +45,7 @@ import {
   TotpMemberCodeVerifier,
   identifyByCard,
   identifyByPhone,
+  checkCachedMember,
   identifyByQr,
   memberContextOf,
   normalisePhone,
@@ -98,6 +99,9 @@ export class CheckoutMachine {
     this.maxBasketLines = options.maxBasketLines ?? 200;
     this.maxSuspendedSales = options.maxSuspendedSales ?? 10;
     this.log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'terminal/checkout' });
+    // Baskets parked before a restart come back; their member balances are re-read on resume.
+    const parked = options.store.listSuspended(this.maxSuspendedSales).map((row) => row.basket as SuspendedSale);
+    if (parked.length > 0) this.subject.next({ ...INITIAL_STATE, suspended: parked });
   }
 
   get state(): CheckoutState {
@@ -215,6 +219,12 @@ export class CheckoutMachine {
       coupons: s.coupons,
       pointsToRedeem: s.pointsToRedeem,
     };
+    try {
+      this.options.store.putSuspended(suspended.suspendId, suspended.suspendedAtMs, suspended);
+    } catch (error) {
+      if (error instanceof StoreError) return this.fail(new CheckoutError('STORE_REFUSED', { zh: error.messageZh, en: error.messageEn }, error.code));
+      throw error;
+    }
     this.log.info({ saleId: s.saleId, lines: s.lines.length }, 'sale suspended');
     this.set({ ...INITIAL_STATE, suspended: [...s.suspended, suspended], lastOutcome: s.lastOutcome });
     return { ok: true };
@@ -224,9 +234,16 @@ export class CheckoutMachine {
     if (!this.allowed(BETWEEN_SALES)) return this.refuse('NOT_ALLOWED_NOW');
     const found = this.state.suspended.find((s) => s.suspendId === suspendId);
     if (!found) return this.refuse('SUSPENDED_NOT_FOUND');
-    // Balances may have moved while it waited: rebuild the member's context from the store.
-    const member = found.member ? { ...found.member, context: memberContextOf(this.options.store, found.member) } : null;
-    return this.reprice({
+    // Balances and card status may have moved while it waited: look the member up again.
+    let member: AttachedMember | null = null;
+    if (found.member) {
+      const again = found.member.card
+        ? identifyByCard(this.options.store, { cardNo: found.member.card.cardNo })
+        : checkCachedMember(this.options.store, found.member.member.memberId, found.member.via);
+      if (!again.ok) return this.fail(again.error);
+      member = { ...again.value, via: found.member.via, context: memberContextOf(this.options.store, again.value) };
+    }
+    const resumed = this.reprice({
       ...INITIAL_STATE,
       saleId: found.suspendId,
       lines: found.lines,
@@ -236,6 +253,8 @@ export class CheckoutMachine {
       suspended: this.state.suspended.filter((s) => s !== found),
       lastOutcome: this.state.lastOutcome,
     });
+    if (resumed.ok) this.options.store.deleteSuspended(found.suspendId);
+    return resumed;
   }
 
   /** Whole-sale void before commit: nothing was journaled, so nothing is reversed. */

@@ -78,6 +78,11 @@ function checkMember(member: MemberRecord | null, card: CardRecord | null, via: 
   return { ok: true, value: { member, card, via } };
 }
 
+/** The cached member again by id (a resumed sale), with the same checks as at first identification. */
+export function checkCachedMember(store: LocalStore, memberId: string, via: IdentifiedMember['via']): Identification {
+  return checkMember(store.members.member(memberId), null, via);
+}
+
 /** By card number or UID as read; a linked card's member is the card's own member. */
 export function identifyByCard(store: LocalStore, read: { cardNo?: string; uid?: string }): Identification {
   let card: CardRecord | null = null;

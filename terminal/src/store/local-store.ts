@@ -339,6 +339,29 @@ export class LocalStore {
     });
   }
 
+  /** Parks a basket (any JSON the checkout chooses); durable like everything else here. */
+  putSuspended(suspendId: string, suspendedAtMs: number, basket: unknown): void {
+    this.write(() => {
+      this.db
+        .prepare(`INSERT INTO suspended_sales (suspend_id, suspended_at_ms, body) VALUES (?, ?, ?) ON CONFLICT(suspend_id) DO UPDATE SET suspended_at_ms = excluded.suspended_at_ms, body = excluded.body`)
+        .run(suspendId, suspendedAtMs, JSON.stringify(basket));
+    });
+  }
+
+  deleteSuspended(suspendId: string): void {
+    this.write(() => {
+      this.db.prepare(`DELETE FROM suspended_sales WHERE suspend_id = ?`).run(suspendId);
+    });
+  }
+
+  /** Parked baskets, oldest first, at most `limit`. */
+  listSuspended(limit: number): { suspendId: string; suspendedAtMs: number; basket: unknown }[] {
+    const rows = this.db
+      .prepare(`SELECT suspend_id, suspended_at_ms, body FROM suspended_sales ORDER BY suspended_at_ms, suspend_id LIMIT ?`)
+      .all(Math.max(1, Math.min(limit, 1000))) as { suspend_id: string; suspended_at_ms: number; body: string }[];
+    return rows.map((r) => ({ suspendId: r.suspend_id, suspendedAtMs: r.suspended_at_ms, basket: JSON.parse(r.body) as unknown }));
+  }
+
   /** SQLite's own consistency check; 'ok' when the file is sound. */
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;

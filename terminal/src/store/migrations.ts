@@ -71,6 +71,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN principal_delta_fen INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE outbox ADD COLUMN bonus_delta_fen INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: suspended (parked) baskets survive a restart of the till.
+  `
+  CREATE TABLE suspended_sales (
+    suspend_id      TEXT PRIMARY KEY,
+    suspended_at_ms INTEGER NOT NULL,
+    body            TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export function migrate(db: Database): number {

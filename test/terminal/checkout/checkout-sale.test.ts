@@ -2,8 +2,8 @@
 // `committed` is emitted, mixed tenders, points as cash, coupons, void, suspend/resume, disk full.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CheckoutState } from '../../../terminal/src/checkout/index.js';
-import { cardNoOf, ean13Of, memberIdOf } from '../store/fixtures/records.js';
+import { CheckoutMachine, type CheckoutState } from '../../../terminal/src/checkout/index.js';
+import { card, cardNoOf, ean13Of, memberIdOf } from '../store/fixtures/records.js';
 import { type Fixture, RULES, WATER, checkoutFixture } from './checkout-fixture.js';
 
 const WATER_CODE = ean13Of(1);
@@ -193,6 +193,27 @@ describe('checkout: a sale from idle to printed', () => {
     } finally {
       g.close();
     }
+  });
+
+  it('keeps suspended sales across a restart, and re-checks the card on resume', () => {
+    f.machine.scan(WATER_CODE);
+    f.machine.identifyByCard({ cardNo: cardNoOf(1) });
+    const withCard = f.machine.state.saleId!;
+    f.machine.suspend();
+    f.machine.scan(COLA_CODE);
+    const plain = f.machine.state.saleId!;
+    f.machine.suspend();
+    // A new machine on the same store (the till restarted) sees both, oldest first.
+    f.machine.close();
+    const again = new CheckoutMachine({ store: f.store, clock: f.clock, identity: { storeId: '01JST0RE000000000000000001', terminalId: '01JTERM0000000000000000001', receiptPrefix: 'T1-' }, verifyManagerPin: async () => null });
+    expect(again.state.suspended.map((x) => x.suspendId).sort()).toEqual([withCard, plain].sort());
+    // The card was reported lost while the sale was parked: resuming refuses with the reason.
+    f.store.loadMembers([], [card(1, { status: 'lost' })]);
+    expect(again.resume(withCard)).toMatchObject({ ok: false, error: { code: 'CARD_LOST' } });
+    expect(again.resume(plain)).toEqual({ ok: true });
+    expect(again.state.lines.map((l) => l.sku)).toEqual(['COLA']);
+    expect(f.store.listSuspended(10).map((x) => x.suspendId)).toEqual([withCard]);
+    again.close();
   });
 
   it('takes points as cash and a coupon, priced by the engine, and journals them', () => {
