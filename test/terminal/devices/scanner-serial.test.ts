@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BarcodeScanner } from '../../../terminal/src/devices/scanner/barcode-scanner.js';
 import { RfidReader } from '../../../terminal/src/devices/card/rfid-reader.js';
+import { MagstripeReader } from '../../../terminal/src/devices/card/magstripe-reader.js';
+import pino from 'pino';
 import { SerialTransport } from '../../../terminal/src/devices/transports/serial-transport.js';
 import { serialLines } from '../../../terminal/src/devices/input/serial-lines.js';
 import { startPtyPair, type PtyPair } from './pty-pair.js';
@@ -93,5 +95,27 @@ describe('serial RFID reader', () => {
     expect(await rec.next('cardRead')).toEqual({ type: 'cardRead', deviceId: `serial_${pty.terminalPath}`, uid: '04A1B2C3D4E5F6' });
     typeOnDevice(pty, 'hello\r\n');
     expect(await rec.next('deviceError')).toMatchObject({ code: 'BAD_UID' });
+  });
+});
+
+describe('serial magstripe reader', () => {
+  it('emits parsed tracks and logs only the masked card number', async () => {
+    const pty = await startPtyPair();
+    cleanups.push(() => pty.stop());
+    const logLines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+    const reader = new MagstripeReader(new SerialTransport({ path: pty.terminalPath, baudRate: 9600 }), { lines: serialLines(), logger });
+    const rec = new EventRecorder(reader.events$);
+    cleanups.push(() => reader.close(), () => rec.stop());
+    await reader.open();
+    typeOnDevice(pty, '%B6011000990139424^DOE/JOHN^2512101?;6011000990139424=2512101?\r\n');
+    expect(await rec.next('cardRead')).toMatchObject({ track2: { pan: '6011000990139424', expiryYymm: '2512' } });
+    typeOnDevice(pty, ';6011000990139425=2512101?\r\n');
+    expect(await rec.next('deviceError')).toMatchObject({ code: 'LUHN_FAILED', message: 'Card number fails the Luhn check, swipe again: track 2 card number fails the Luhn check' });
+    const log = logLines.join('');
+    expect(log).toContain('601100******9424');
+    expect(log).not.toContain('6011000990139424');
+    expect(log).not.toContain('6011000990139425');
+    expect(log).not.toContain('DOE/JOHN');
   });
 });

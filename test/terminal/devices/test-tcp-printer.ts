@@ -1,4 +1,4 @@
-// Test helper: a network ESC/POS printer on a real TCP socket, built from the simulator's committed decoder and
+// Test helper: an ESC/POS printer on a real TCP socket (or any byte line, e.g. a serial PTY), built from the simulator's committed decoder and
 // status-byte model (the simulator's own TCP printer had not landed when this was written). It answers DLE EOT like
 // a real printer, opens its drawer on ESC p, and like a real printer keeps what it receives while stopped (paper out,
 // cover open) in its buffer and prints it when it can again; a power cycle loses that buffer.
@@ -31,14 +31,21 @@ export class TestTcpPrinter {
   private accept(socket: net.Socket): void {
     this.sockets.add(socket);
     this.connections += 1;
+    this.attach(socket);
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** Serves any byte duplex (a TCP socket, the device end of a serial line) as this printer. */
+  attach(line: { on(event: 'data', listener: (chunk: Buffer) => void): unknown; write(bytes: Buffer): unknown }): void {
     const stream = new EscPosStream();
     const received: number[] = [];
-    socket.on('data', (chunk) => {
+    line.on('data', (chunk) => {
       received.push(...chunk);
       this.resumeIfPossible();
       for (const { command, offset, length } of stream.push(chunk)) {
         if (command.type === 'statusRequest') {
-          if (this.answersStatus) socket.write(Buffer.from([statusByte(command.kind, this.state)]));
+          if (this.answersStatus) line.write(Buffer.from([statusByte(command.kind, this.state)]));
           continue;
         }
         if (command.type === 'drawerKick') {
@@ -63,8 +70,6 @@ export class TestTcpPrinter {
         this.printed.push(...bytes);
       }
     });
-    socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
   }
 
   private stopped(): boolean {
