@@ -53,6 +53,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 }
 
 export { createApp } from './http/app.js';
+export { seedDemo, DEMO_MERCHANT_CODE, DEMO_PASSWORD, type DemoSeed } from './demo/seed-demo.js';
 export { createServices, type Services } from './services.js';
 export { openDatabase, type GatewayDb, type Dialect } from './db/database.js';
 export { checkLedger, type LedgerCheckReport } from './ledger/ledger-check.js';
