@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
 import { z } from 'zod';
 import { BarcodeScanner } from './devices/barcode-scanner.js';
 import { CashDrawer } from './devices/cash-drawer.js';
@@ -28,6 +29,8 @@ export const DeviceConfigSchema = z.union([
     tcpPort: z.number().int().min(0).max(65535).default(9100),
     host: z.string().default('127.0.0.1'),
     usb: z.boolean().default(true),
+    /** Also offer the printer on a serial PTY (RS-232 printers). */
+    serial: z.boolean().default(false),
     lineDelayMs: z.number().int().min(0).max(10_000).default(0),
     receiveBufferBytes: z.number().int().min(256).max(16 * 1024 * 1024).default(64 * 1024),
     kanjiByDefault: z.boolean().default(true),
@@ -75,7 +78,7 @@ export interface DeviceMap {
 }
 
 export type SimDevice =
-  | { class: 'printer'; id: string; printer: EscPosPrinter; tcp: TcpPrinterServer; usb: VirtualUsbPrinter | null }
+  | { class: 'printer'; id: string; printer: EscPosPrinter; tcp: TcpPrinterServer; usb: VirtualUsbPrinter | null; serial: PtyPort | null }
   | { class: 'scanner'; id: string; device: BarcodeScanner; output: LineOutput }
   | { class: 'magstripe'; id: string; device: MagstripeReader; output: LineOutput }
   | { class: 'rfid'; id: string; device: RfidReader; output: LineOutput }
@@ -97,7 +100,13 @@ export interface RunningSimulator {
 
 const hex4 = (n: number): string => n.toString(16).padStart(4, '0');
 
-export async function startSimulator(input: SimulatorConfig = defaultSimulatorConfig()): Promise<RunningSimulator> {
+export interface StartSimulatorOptions {
+  /** Parent logger; the simulator logs device events on a `hardware-sim` child (never card data). */
+  logger?: Logger;
+}
+
+export async function startSimulator(input: SimulatorConfig = defaultSimulatorConfig(), options: StartSimulatorOptions = {}): Promise<RunningSimulator> {
+  const log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'hardware-sim' });
   const parsed = SimulatorConfigSchema.safeParse(input);
   if (!parsed.success) throw new SimError('CONFIG_INVALID', z.prettifyError(parsed.error));
   const config = parsed.data;
@@ -147,6 +156,7 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     if (ownDir) rmSync(dir, { recursive: true, force: true });
   };
 
+  log.info({ hid: map.hidBackend }, 'starting virtual devices');
   try {
     for (const d of config.devices) {
       switch (d.class) {
@@ -162,8 +172,29 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
             usbPrinters.push(usb);
             map.devices.push({ id: `${d.id}-usb`, class: 'printer', transport: 'usb', address: `usb_${hex4(usb.vendorId)}:${hex4(usb.productId)}`, vendorId: usb.vendorId, productId: usb.productId });
           }
+          let serialPort: PtyPort | null = null;
+          if (d.serial) {
+            const pty = new PtyPort(join(dir, `${d.id}-serial`));
+            await pty.plug();
+            ports.push(pty);
+            serialPort = pty;
+            const session = printer.openSession((bytes) => {
+              pty.write(bytes).catch(() => undefined);
+            });
+            pty.on('data', (chunk) => {
+              if (!session.write(chunk)) pty.pause();
+            });
+            printer.on('drain', () => pty.resume());
+            map.devices.push({ id: `${d.id}-serial`, class: 'printer', transport: 'serial', address: pty.path, baudRate: 38400 });
+          }
           if (drawer) map.devices.push({ id: `${d.id}-drawer`, class: 'cash-drawer', transport: 'printer-kick', address: `${d.id} pin ${drawer.pin}` });
-          devices.set(d.id, { class: 'printer', id: d.id, printer, tcp, usb });
+          const plog = log.child({ device: d.id });
+          printer.on('receipt', (job) => plog.info({ seq: job.seq, lines: job.text.split('\n').length - 1, problems: job.receipt.problems.length, cut: job.receipt.cut }, 'receipt printed'));
+          printer.on('problem', (p) => plog.warn({ offset: p.offset, reason: p.reason }, 'unknown or malformed ESC/POS command skipped'));
+          printer.on('state', (state) => plog.info({ state }, 'printer state'));
+          drawer?.on('opened', () => plog.info('cash drawer opened'));
+          drawer?.on('closed', () => plog.info('cash drawer closed'));
+          devices.set(d.id, { class: 'printer', id: d.id, printer, tcp, usb, serial: serialPort });
           break;
         }
         case 'scanner': {
@@ -211,9 +242,11 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     usbBackend,
     async unplug(deviceId) {
       const d = find(deviceId);
+      log.info({ device: deviceId }, 'unplugged');
       if (d.class === 'printer') {
         d.tcp.dropConnections();
         d.usb?.unplug();
+        await d.serial?.unplug();
         return;
       }
       const line = lineOf(d);
@@ -223,8 +256,10 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     },
     async replug(deviceId) {
       const d = find(deviceId);
+      log.info({ device: deviceId }, 'replugged');
       if (d.class === 'printer') {
         d.usb?.replug();
+        await d.serial?.plug();
         return;
       }
       const line = lineOf(d);
@@ -233,6 +268,7 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
       else if (line?.kind === 'serial') await line.port.plug();
     },
     async garbage(deviceId, bytes) {
+      log.info({ device: deviceId, bytes: bytes.length }, 'noise injected on the serial line');
       const line = lineOf(find(deviceId));
       const port = line instanceof PtyPort ? line : line?.kind === 'serial' ? line.port : null;
       if (!port) throw new SimError('BAD_INPUT', `${deviceId} is not on a serial line`);

@@ -16,7 +16,7 @@ let sim: RunningSimulator;
 beforeAll(async () => {
   sim = await startSimulator({
     devices: [
-      { class: 'printer', id: 'printer', tcpPort: 0, drawer: { pin: 2, autoCloseMs: null } },
+      { class: 'printer', id: 'printer', tcpPort: 0, serial: true, drawer: { pin: 2, autoCloseMs: null } },
       { class: 'scanner', id: 'scanner', transport: 'hid', vendorId: 0x05e0, productId: 0x1200 },
       { class: 'scanner', id: 'scanner-serial', transport: 'serial' },
       { class: 'magstripe', id: 'magstripe', transport: 'hid', vendorId: 0x0801, productId: 0x0001 },
@@ -36,7 +36,8 @@ const pathOf = (id: string): string => sim.map.devices.find((d) => d.id === id)!
 describe('device map', () => {
   it('lists each device with its transport and address', () => {
     expect(sim.map.devices.map((d) => [d.id, d.class, d.transport])).toEqual([
-      ['printer', 'printer', 'tcp'], ['printer-usb', 'printer', 'usb'], ['printer-drawer', 'cash-drawer', 'printer-kick'],
+      ['printer', 'printer', 'tcp'], ['printer-usb', 'printer', 'usb'], ['printer-serial', 'printer', 'serial'],
+      ['printer-drawer', 'cash-drawer', 'printer-kick'],
       ['scanner', 'scanner', 'hid'], ['scanner-serial', 'scanner', 'serial'], ['magstripe', 'magstripe', 'hid'],
       ['rfid', 'rfid', 'serial'], ['rfid-em', 'rfid', 'hid'], ['pole-display', 'pole-display', 'serial'],
     ]);
@@ -114,6 +115,22 @@ describe('ESC/POS printer over TCP', () => {
       expect(got).toEqual([0x00, 0x20]);
     } finally {
       client.close();
+    }
+  });
+});
+
+describe('ESC/POS printer on a serial PTY', () => {
+  it('prints what the terminal writes with serialport and answers DLE EOT on the line', async () => {
+    const { printer } = sim.device('printer', 'printer');
+    const before = printer.jobs.length;
+    const client = await openSerial(pathOf('printer-serial'), 38400);
+    try {
+      await new Promise<void>((resolve, reject) => client.port.write(Buffer.from('serial receipt\n\x1dV\x00\x10\x04\x04', 'latin1'), (e) => (e ? reject(e) : resolve())));
+      expect([...(await client.waitFor((b) => b.length >= 1))]).toEqual([0x12]);
+      await waitUntil(() => printer.jobs.length > before, 3000, 'serial job');
+      expect(printer.jobs.at(-1)!.text).toBe('serial receipt\n');
+    } finally {
+      await client.close();
     }
   });
 });
@@ -223,9 +240,10 @@ describe('serial devices on PTYs (serialport client)', () => {
       await waitUntil(() => display.lines()[1]!.startsWith('合'), 3000, 'display update');
       // A Chinese character fills two of the 20 cells (the second is kept as '').
       expect(display.lines()).toEqual(['TOTAL'.padEnd(20), `合计 ¥10.50${' '.repeat(9)}`]);
-      await new Promise<void>((resolve, reject) => client.port.write(Buffer.from('\x0cWELCOME 欢迎', 'latin1'), (e) => (e ? reject(e) : resolve())));
+      const welcome = Buffer.concat([Buffer.from([0x0c]), iconv.encode('WELCOME 欢迎', 'gb18030')]);
+      await new Promise<void>((resolve, reject) => client.port.write(welcome, (e) => (e ? reject(e) : resolve())));
       await waitUntil(() => display.lines()[0]!.startsWith('W'), 3000, 'clear');
-      expect(display.lines()[1]).toBe(' '.repeat(20));
+      expect(display.lines()).toEqual([`WELCOME 欢迎${' '.repeat(8)}`, ' '.repeat(20)]);
     } finally {
       await client.close();
     }

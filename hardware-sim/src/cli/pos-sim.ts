@@ -1,6 +1,7 @@
 // `pos-sim`: start the simulator and print the device map, decode an ESC/POS file, or run a scenario.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { decodeEscPos } from '../escpos/decode-escpos.js';
 import { renderReceiptPng } from '../escpos/receipt-png.js';
 import { receiptToText } from '../escpos/receipt-text.js';
@@ -69,7 +70,8 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   if (command === 'start') {
     const { values } = parseArgs({ args: rest, options: { config: { type: 'string' }, 'control-port': { type: 'string' } } });
     const config = values.config ? (readJson(values.config) as Parameters<typeof startSimulator>[0]) : defaultSimulatorConfig();
-    const sim = await startSimulator(config);
+    // Logs go to stderr so stdout stays the device map a script can read.
+    const sim = await startSimulator(config, { logger: pino({ level: 'info' }, pino.destination(2)) });
     const controlPort = values['control-port'] === undefined ? 8790 : Number(values['control-port']);
     const control = await startControlServer(sim, { port: controlPort });
     out(`${JSON.stringify({ deviceMap: sim.map, controlPage: control.url })}\n`);

@@ -80,6 +80,15 @@ export class PtyPort extends EventEmitter<PtyPortEvents> {
     this.emit('unplugged');
   }
 
+  /** Stops reading what the terminal writes: socat's pipe fills, it stops reading the PTY, and the terminal's writes block. */
+  pause(): void {
+    this.child?.stdout.pause();
+  }
+
+  resume(): void {
+    this.child?.stdout.resume();
+  }
+
   /** Sends bytes to the terminal; resolves when the pipe to socat took them. */
   async write(bytes: Uint8Array): Promise<void> {
     const child = this.child;
