@@ -21,3 +21,4 @@ export { layoutReceipt, receiptText, maskPhone, type PaperWidth, type ReceiptBlo
 export { encodeReceipt, drawerKickBytes } from './printer/escpos-encoder.js';
 export { readPrinterStatus, canPrint, type PrinterReading } from './printer/escpos-status.js';
 export { PoleDisplay, lineAndTotal, poleDisplayBytes } from './display/pole-display.js';
+export { deviceMapFromSimulator, type FromSimulatorOptions } from './simulator-device-map.js';

@@ -5,31 +5,22 @@ import { startSimulator, iso7813Tracks, syntheticCardNumber, type RunningSimulat
 import { DeviceBus } from '../../../terminal/src/bus/device-bus.js';
 import type { DeviceEvent } from '../../../terminal/src/bus/device-events.js';
 import { createDevices } from '../../../terminal/src/devices/device-factory.js';
-import { parseDeviceMap, type DeviceMap } from '../../../terminal/src/devices/device-map.js';
+import type { DeviceMap } from '../../../terminal/src/devices/device-map.js';
+import { deviceMapFromSimulator } from '../../../terminal/src/devices/simulator-device-map.js';
 import { lineAndTotal } from '../../../terminal/src/devices/display/pole-display.js';
 import { EventRecorder } from './event-recorder.js';
 import { expected58, expected58Reprint, sampleReceipt } from './receipt-fixtures.js';
 
-/** The simulator prints its device map; this is the terminal's device map file for it. */
+/** The simulator prints its device map; the terminal reads it into its own device map file format. */
 function terminalDeviceMap(sim: SimDeviceMap): DeviceMap {
-  const backoff = { initialDelayMs: 20, maxDelayMs: 200 };
-  const devices = sim.devices.flatMap((d): unknown[] => {
-    const transport =
-      d.transport === 'hid'
-        ? { kind: 'hid', vendorId: d.vendorId, productId: d.productId }
-        : d.transport === 'usb'
-          ? { kind: 'usb', vendorId: `0x${d.vendorId!.toString(16)}`, productId: d.productId }
-          : d.transport === 'serial'
-            ? { kind: 'serial', path: d.address, baudRate: d.baudRate }
-            : d.transport === 'tcp'
-              ? { kind: 'tcp', host: d.address.split(':')[0], port: Number(d.address.split(':')[1]) }
-              : null;
-    if (!transport) return []; // the drawer hangs off the printer
-    const deviceClass = d.class === 'pole-display' ? 'display' : d.class;
-    const extra = d.class === 'printer' ? { paperWidth: 58, statusPollMs: 100, statusTimeoutMs: 300 } : d.class === 'rfid' && d.id === 'rfid-em' ? { uidFormat: 'decimal' } : {};
-    return [{ name: d.id, deviceClass, transport, backoff, ...extra }];
+  return deviceMapFromSimulator(JSON.parse(JSON.stringify(sim)), {
+    paperWidth: 58,
+    decimalRfidIds: ['rfid-em'],
+    extra: (_id, deviceClass) => ({
+      backoff: { initialDelayMs: 20, maxDelayMs: 200 },
+      ...(deviceClass === 'printer' ? { statusPollMs: 100, statusTimeoutMs: 300 } : {}),
+    }),
   });
-  return parseDeviceMap({ version: 1, devices });
 }
 
 /** The simulator keeps receipts as esc2text-style text: no [QR]/[cut] markers. */
@@ -78,6 +69,20 @@ async function nextFrom<T extends DeviceEvent['type']>(name: string, type: T): P
 }
 
 describe('drivers on the simulator', () => {
+  it('reads the simulator\'s printed map into a device map', () => {
+    const map = terminalDeviceMap(sim.map);
+    expect(map.devices.map((d) => [d.name, d.deviceClass, d.transport.kind])).toEqual([
+      ['printer', 'printer', 'tcp'],
+      ['printer-usb', 'printer', 'usb'],
+      ['scanner', 'scanner', 'hid'],
+      ['scanner-serial', 'scanner', 'serial'],
+      ['magstripe', 'magstripe', 'hid'],
+      ['rfid', 'rfid', 'serial'],
+      ['rfid-em', 'rfid', 'hid'],
+      ['pole-display', 'display', 'serial'],
+    ]);
+  });
+
   it('opens every device in the map', () => {
     expect(bus.list().map((d) => [d.deviceClass, d.health.state])).toEqual([
       ['printer', 'attached'],
