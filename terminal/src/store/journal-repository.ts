@@ -15,7 +15,7 @@ import {
   type SaleCommittedBody,
   type SaleRefundedBody,
 } from '@pos/protocol';
-import { StoreError } from './store-error.js';
+import { StoreError, toStoreError } from './store-error.js';
 
 export const RECEIPT_COUNTER = 'receiptNo';
 export const FRAME_SEQ_COUNTER = 'frameSeq';
@@ -251,18 +251,30 @@ export class JournalRepository {
   }
 
   recordAttempt(eventIds: readonly string[], attemptedAt: string): void {
-    this.db.transaction(() => {
+    this.mapped(() => {
       for (const id of eventIds) this.attemptOutbox.run(attemptedAt, id);
-    })();
+    });
   }
 
-  /** Drops acked events from the outbox (the journal keeps them). Returns how many were still there. */
+  /**
+   * Drops acked events from the outbox (the journal keeps them). Returns how many were still there.
+   * On a full disk even a delete needs WAL space: it is refused as DISK_FULL and the entries stay,
+   * which is safe, since the gateway acks a duplicate again.
+   */
   ack(eventIds: readonly string[]): number {
-    return this.db.transaction(() => {
+    return this.mapped(() => {
       let deleted = 0;
       for (const id of eventIds) deleted += this.deleteOutbox.run(id).changes;
       return deleted;
-    })();
+    });
+  }
+
+  private mapped<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
   pendingEffectOf(memberId: string): PendingMemberEffect {

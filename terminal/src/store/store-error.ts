@@ -42,7 +42,7 @@ export function toStoreError(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return error;
   const detail = (error as Error).message;
-  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR_WRITE') && /space/i.test(detail)) {
+  if (code === 'SQLITE_FULL' || (code.startsWith('SQLITE_IOERR_WRITE') && /space/i.test(detail))) {
     return new StoreError('DISK_FULL', detail, undefined, { cause: error });
   }
   if (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_') || code === 'SQLITE_LOCKED') {
