@@ -1,0 +1,53 @@
+// Carries out the cashier page's commands on the checkout machine and the printer; a refusal
+// comes back to the page as PageCommandRefused with the checkout's zh-CN/en text.
+import type { CheckoutMachine, CheckoutResult } from '../checkout/index.js';
+import type { DeviceBus } from '../bus/index.js';
+import { type PageCommand, PageCommandRefused } from '../page/index.js';
+
+function orRefuse(result: CheckoutResult): void {
+  if (!result.ok) throw new PageCommandRefused(result.error.code, result.error.text);
+}
+
+export async function runPageCommand(command: PageCommand, checkout: CheckoutMachine, bus: DeviceBus): Promise<void> {
+  switch (command.type) {
+    case 'scan':
+      return orRefuse(checkout.scan(command.code));
+    case 'attachMemberByPhone':
+      return orRefuse(checkout.identifyByPhone(command.phone));
+    case 'detachMember':
+      return orRefuse(checkout.detachMember());
+    case 'changeQuantity':
+      return orRefuse(checkout.changeQuantity(command.lineNo, command.quantityMilli));
+    case 'voidLine':
+      return orRefuse(checkout.voidLine(command.lineNo));
+    case 'voidSale':
+      if (checkout.state.phase === 'tendering') orRefuse(checkout.cancelTendering());
+      return orRefuse(checkout.voidSale());
+    case 'suspend':
+      return orRefuse(checkout.suspend());
+    case 'resume':
+      return orRefuse(checkout.resume(command.suspendId));
+    case 'redeemPoints':
+      return orRefuse(checkout.redeemPoints(command.points));
+    case 'addCoupon':
+      return orRefuse(checkout.applyCoupon({ couponId: command.couponId, couponDefId: command.couponId.split(':')[0]! }));
+    case 'pay': {
+      if (checkout.state.phase !== 'tendering') orRefuse(checkout.startTendering());
+      for (const tender of command.tenders) {
+        const result = checkout.addTender({ kind: tender.kind, amountFen: tender.amountFen });
+        if (!result.ok) {
+          // A refused tender leaves the basket as it was, so the cashier can choose another way to pay.
+          checkout.cancelTendering();
+          return orRefuse(result);
+        }
+        if (checkout.state.phase !== 'tendering') return;
+      }
+      return;
+    }
+    case 'newSale':
+      return orRefuse(checkout.newSale());
+    case 'reprint':
+      await bus.send({ type: 'reprintLast' });
+      return;
+  }
+}

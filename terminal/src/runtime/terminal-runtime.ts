@@ -1,0 +1,171 @@
+// The terminal runtime: opens the local store, the devices of the device map, the checkout, the
+// sync client and the cashier page, and wires them: device events → checkout → durable commit →
+// receipt and drawer → outbox → gateway. `pos-terminal start` and the end-to-end demo run this.
+import { join } from 'node:path';
+import { BehaviorSubject, type Subscription, combineLatest, filter, map } from 'rxjs';
+import pino, { type Logger } from 'pino';
+import { DeviceBus, type ReceiptInput } from '../bus/index.js';
+import { CheckoutMachine, connectCheckoutToBus, systemClock, type Clock } from '../checkout/index.js';
+import { ConfigError, TerminalConfigStore, verifyManagerPin, type Enrolment, type TerminalConfig } from '../config/index.js';
+import { createDevices, layoutReceipt, receiptText, type DeviceFactoryOptions, type DeviceMapEntry } from '../devices/index.js';
+import { startCashierPage, toCashierView, type CashierPage, type CashierView } from '../page/index.js';
+import { LocalStore } from '../store/index.js';
+import { SyncClient } from '../sync/index.js';
+import { runPageCommand } from './page-commands.js';
+import { receiptForSale } from './receipt-for-sale.js';
+import { formatYuan } from '@pos/protocol';
+
+export const TERMINAL_SOFTWARE_VERSION = '0.1.0';
+
+export interface TerminalRuntimeOptions {
+  /** Holds terminal.json, enrolment.json (0600) and the SQLite store terminal.db. */
+  dataDir: string;
+  devices: readonly DeviceMapEntry[];
+  deviceFactory?: DeviceFactoryOptions;
+  pageHost?: string;
+  /** 0 for an ephemeral port. */
+  pagePort?: number;
+  cashierName?: string;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface TerminalRuntime {
+  enrolment: Enrolment;
+  config: TerminalConfig;
+  store: LocalStore;
+  bus: DeviceBus;
+  checkout: CheckoutMachine;
+  sync: SyncClient;
+  page: CashierPage;
+  /** The text of each receipt as printed, newest last. */
+  receipts$: BehaviorSubject<Array<{ receiptNo: string; text: string }>>;
+  close(): Promise<void>;
+}
+
+/** ws(s)://host/v1/sync for the gateway's http(s) URL. */
+export function syncUrlOf(gatewayUrl: string): string {
+  const url = new URL(gatewayUrl);
+  url.protocol = url.protocol === 'https:' || url.protocol === 'wss:' ? 'wss:' : 'ws:';
+  url.pathname = '/v1/sync';
+  return url.toString();
+}
+
+export async function startTerminal(options: TerminalRuntimeOptions): Promise<TerminalRuntime> {
+  const log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'terminal/runtime' });
+  const clock = options.clock ?? systemClock;
+  const configStore = new TerminalConfigStore(options.dataDir);
+  const enrolment = await configStore.readEnrolment();
+  if (!enrolment) {
+    throw new ConfigError('NOT_ENROLLED', 'this terminal is not enrolled: run `pos-terminal enrol <code> --gateway <url>` / 终端尚未注册');
+  }
+  let config = await configStore.readConfig();
+  if (!config) {
+    config = { receiptPrefix: `${enrolment.terminalId.slice(-4)}-`, locale: 'zh-CN', deviceMapPath: join(options.dataDir, 'devices.json'), dataDir: options.dataDir, managers: [], maxBasketLines: 200, maxSuspendedSales: 10 };
+    await configStore.writeConfig(config);
+  }
+  const store = LocalStore.open(join(config.dataDir, 'terminal.db'), { logger: log });
+  const bus = new DeviceBus();
+  for (const device of createDevices(options.devices, { ...options.deviceFactory, logger: log })) bus.add(device);
+
+  let sync: SyncClient | null = null;
+  const checkout = new CheckoutMachine({
+    store,
+    clock,
+    identity: { storeId: enrolment.storeId, terminalId: enrolment.terminalId, receiptPrefix: config.receiptPrefix, cashierId: options.cashierName ?? 'cashier' },
+    verifyManagerPin: (pin) => verifyManagerPin(config.managers, pin),
+    isOnline: () => sync?.status$.value.state === 'online',
+    maxBasketLines: config.maxBasketLines,
+    maxSuspendedSales: config.maxSuspendedSales,
+    logger: log,
+  });
+  sync = new SyncClient({
+    url: syncUrlOf(enrolment.gatewayUrl),
+    terminalId: enrolment.terminalId,
+    secret: enrolment.secret,
+    store,
+    softwareVersion: TERMINAL_SOFTWARE_VERSION,
+    clock: () => clock.nowMs(),
+    logger: log,
+  });
+
+  const subscriptions: Subscription[] = [connectCheckoutToBus(checkout, bus.events$)];
+  subscriptions.push(
+    bus.events$.subscribe((event) => {
+      if (event.type === 'deviceError' || event.type === 'deviceDetached') log.warn({ event }, 'device trouble');
+    }),
+  );
+  const receipts$ = new BehaviorSubject<Array<{ receiptNo: string; text: string }>>([]);
+  const lastReceipt$ = new BehaviorSubject<CashierView['lastReceipt']>(null);
+
+  // A committed sale is durable before anything below happens: print, open the drawer, mark printed.
+  let printedSaleId: string | null = null;
+  subscriptions.push(
+    checkout.state$.pipe(filter((s) => s.phase === 'committed' && s.committed !== null && s.committed.saleId !== printedSaleId)).subscribe((state) => {
+      const sale = state.committed!;
+      printedSaleId = sale.saleId;
+      sync?.notifyOutbox();
+      const receipt: ReceiptInput | null = receiptForSale(state, {
+        store: store.storeSettings(),
+        terminalName: enrolment.terminalId.slice(-6),
+        cashierName: options.cashierName ?? 'cashier',
+        language: config!.locale,
+      });
+      if (!receipt) return;
+      const paperWidth = options.devices.find((d) => d.deviceClass === 'printer')?.paperWidth ?? 80;
+      const text = receiptText(layoutReceipt(receipt, { paperWidth }), paperWidth);
+      receipts$.next([...receipts$.value.slice(-49), { receiptNo: sale.receiptNo, text }]);
+      const changeFen = sale.tenders.reduce((sum, t) => sum + (t.changeFen ?? 0), 0);
+      lastReceipt$.next({ receiptNo: sale.receiptNo, text, change: changeFen > 0 ? formatYuan(changeFen) : null });
+      void printAndOpenDrawer(bus, sale.saleId, receipt, sale.tenders.some((t) => t.kind === 'cash'), log).finally(() => checkout.markPrinted());
+    }),
+  );
+
+  const view$ = combineLatest([checkout.state$, sync.status$, lastReceipt$]).pipe(
+    map(([state, status, lastReceipt]) => toCashierView(state, { lastReceipt, sync: { state: status.state, pending: status.pending } })),
+  );
+  const page = await startCashierPage({
+    view$,
+    handle: (command) => runPageCommand(command, checkout, bus),
+    host: options.pageHost ?? '127.0.0.1',
+    port: options.pagePort ?? 0,
+    logger: log,
+  });
+  await bus.openAll();
+  sync.start();
+  log.info({ page: page.url, terminalId: enrolment.terminalId }, 'terminal running');
+
+  return {
+    enrolment,
+    config,
+    store,
+    bus,
+    checkout,
+    sync,
+    page,
+    receipts$,
+    close: async () => {
+      for (const s of subscriptions) s.unsubscribe();
+      await page.close();
+      await sync?.stop();
+      await bus.closeAll();
+      checkout.close();
+      store.close();
+    },
+  };
+}
+
+async function printAndOpenDrawer(bus: DeviceBus, saleId: string, receipt: ReceiptInput, cash: boolean, log: Logger): Promise<void> {
+  try {
+    await bus.send({ type: 'print', jobId: saleId, receipt });
+  } catch (error) {
+    // The sale is committed; the printer holds or refuses the job and the cashier can reprint.
+    log.error({ saleId, err: error instanceof Error ? error.message : String(error) }, 'receipt not printed');
+  }
+  if (!cash) return;
+  try {
+    await bus.send({ type: 'kickDrawer' });
+  } catch (error) {
+    log.error({ saleId, err: error instanceof Error ? error.message : String(error) }, 'drawer not opened');
+  }
+}
