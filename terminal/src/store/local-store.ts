@@ -10,6 +10,8 @@ import type { Database as Db } from 'better-sqlite3';
 import { pino, type Logger } from 'pino';
 import type {
   CardEventBody,
+  CardRecord,
+  CatalogueItem,
   DeltaBody,
   MemberEnrolledBody,
   MemberRecord,
@@ -53,7 +55,7 @@ interface SnapshotProgress {
   gen: number;
 }
 
-const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], MemberRecordCardStatus>> = {
+const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], CardRecord['status']>> = {
   loss: 'lost',
   unloss: 'active',
   freeze: 'frozen',
@@ -61,7 +63,6 @@ const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], MemberRecordCar
   cancel: 'cancelled',
   replace: 'replaced',
 };
-type MemberRecordCardStatus = 'active' | 'lost' | 'frozen' | 'cancelled' | 'replaced';
 
 export class LocalStore {
   readonly journal: JournalRepository;
@@ -324,7 +325,7 @@ export class LocalStore {
   }
 
   /** Bulk loading for tests, benchmarks and a first install: one transaction per call. */
-  loadMembers(members: readonly MemberRecord[], cards: readonly import('@pos/protocol').CardRecord[]): void {
+  loadMembers(members: readonly MemberRecord[], cards: readonly CardRecord[]): void {
     this.write(() => {
       const gen = this.journal.counterValue(SYNC_GEN_COUNTER);
       for (const m of members) this.members.putMember(m, gen);
@@ -332,7 +333,7 @@ export class LocalStore {
     });
   }
 
-  loadCatalogue(items: readonly import('@pos/protocol').CatalogueItem[]): void {
+  loadCatalogue(items: readonly CatalogueItem[]): void {
     this.write(() => {
       const gen = this.journal.counterValue(SYNC_GEN_COUNTER);
       for (const i of items) this.catalogue.putItem(i, gen);

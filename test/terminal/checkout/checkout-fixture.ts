@@ -6,7 +6,7 @@ import path from 'node:path';
 import { type CatalogueItem, newMemberCodeSecret } from '@pos/protocol';
 import type { RuleSetInput } from '@pos/engine';
 import { CheckoutMachine, type CheckoutOptions, type CheckoutState } from '../../../terminal/src/checkout/index.js';
-import { hashManagerPin, verifyManagerPin } from '../../../terminal/src/config/index.js';
+import { type ManagerPin, hashManagerPin, verifyManagerPin } from '../../../terminal/src/config/index.js';
 import { LocalStore } from '../../../terminal/src/store/index.js';
 import { STORE_ID, TERMINAL_ID, T0_MS, card, ean13Of, member, memberIdOf } from '../store/fixtures/records.js';
 
@@ -43,6 +43,9 @@ export const RULES: RuleSetInput = {
 
 export const QR_SECRET = newMemberCodeSecret();
 export const MANAGER_PIN = '2468';
+
+/** scrypt is slow on purpose; one hash serves every fixture in a file. */
+let managersOnce: Promise<ManagerPin[]> | undefined;
 
 export interface Fixture {
   dir: string;
@@ -83,7 +86,8 @@ export async function checkoutFixture(overrides: Partial<CheckoutOptions> = {}):
       },
     ],
   });
-  const managers = [await hashManagerPin('mgr-1', MANAGER_PIN)];
+  managersOnce ??= hashManagerPin('mgr-1', MANAGER_PIN).then((m) => [m]);
+  const managers = await managersOnce;
   const clock = { t: T0_MS, nowMs() { return this.t; } };
   const machine = new CheckoutMachine({
     store,

@@ -158,6 +158,11 @@ describe('checkout: refusals by phase', () => {
       expect(act()).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_NOW' } });
     }
     expect(f.store.journal.journalSize()).toBe(1);
+    expect(f.machine.newSale()).toEqual({ ok: true });
+    expect(f.machine.state).toMatchObject({ phase: 'idle', lines: [], committed: null, saleId: null });
+    expect(f.machine.state.lastOutcome?.type).toBe('saleCommitted');
+    f.machine.scan(ean13Of(2));
+    expect(f.machine.newSale()).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED_NOW' } });
   });
 });
 
