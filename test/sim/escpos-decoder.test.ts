@@ -111,6 +111,19 @@ describe('ESC/POS decoder on our receipts', () => {
     expect(png.height).toBeGreaterThan(500);
   });
 
+  it('prints user-defined characters (ESC & + ESC % 1) as their dots', async () => {
+    // Character 'A' redefined as two columns, 24 dots tall: the first solid, the second empty.
+    const input = bytes([ESC, 0x26, 3, 0x41, 0x41, 2, 0xff, 0xff, 0xff, 0, 0, 0], [ESC, 0x25, 1], 'AB', [0x0a], [ESC, 0x25, 0], 'A', [0x0a]);
+    const [receipt] = decodeEscPos(input).receipts;
+    expect(receiptToText(receipt!)).toBe('AB\nA\n');
+    const first = receipt!.blocks[0];
+    expect(first?.kind === 'text' ? first.runs.map((r) => [r.text, r.glyph?.widthDots ?? null]) : []).toEqual([['A', 2], ['B', null]]);
+    const png = PNG.sync.read(await renderReceiptPng(receipt!));
+    const px = (x: number, y: number): number => png.data[(y * png.width + x) * 4] ?? -1;
+    // Line box 30 dots from the 16-dot margin, baseline 6 above its bottom, glyph top 24 - 4 above that.
+    expect([px(16, 20), px(16, 43), px(16, 44), px(17, 30), px(16, 19)]).toEqual([0, 0, 255, 255, 255]);
+  });
+
   it('draws raster dots exactly where the image says', async () => {
     const input = bytes([GS, 0x76, 0x30, 0, 1, 0, 2, 0], [0x80, 0x01], [GS, 0x56, 0]);
     const [receipt] = decodeEscPos(input).receipts;

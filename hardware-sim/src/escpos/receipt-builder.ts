@@ -15,9 +15,18 @@ export interface TextStyle {
   upsideDown: boolean;
 }
 
+/** A character defined by ESC &: `bytesPerColumn` bytes per column, top bit first, `widthDots` columns. */
+export interface UserGlyph {
+  widthDots: number;
+  bytesPerColumn: number;
+  columns: Uint8Array;
+}
+
 export interface TextRun {
   text: string;
   style: TextStyle;
+  /** Set when the character prints as a user-defined glyph (ESC & + ESC % 1). */
+  glyph?: UserGlyph;
 }
 
 export type ReceiptBlock =
@@ -81,6 +90,8 @@ export class ReceiptBuilder {
   private qrLevel: 'L' | 'M' | 'Q' | 'H' = 'L';
   private qrData: Uint8Array | null = null;
   private storedGraphics: { image: RasterBits; scaleX: number; scaleY: number } | null = null;
+  private userGlyphs = new Map<number, UserGlyph>();
+  private userCharsetOn = false;
   private readonly done: Receipt[] = [];
 
   constructor(options: ReceiptBuilderOptions = {}) {
@@ -94,7 +105,15 @@ export class ReceiptBuilder {
     switch (c.type) {
       case 'text':
         if (!sameStyle(this.style, this.runStyle)) this.closeRun();
-        for (const b of c.bytes) this.runBytes.push(b);
+        for (const b of c.bytes) {
+          const glyph = this.userCharsetOn && !this.kanji ? this.userGlyphs.get(b) : undefined;
+          if (glyph) {
+            this.closeRun();
+            this.runs.push({ text: String.fromCharCode(b), style: this.style, glyph });
+          } else {
+            this.runBytes.push(b);
+          }
+        }
         break;
       case 'lineFeed':
         this.printLine();
@@ -119,6 +138,8 @@ export class ReceiptBuilder {
         this.runBytes = [];
         this.runs = [];
         this.lineImages = [];
+        this.userGlyphs = new Map();
+        this.userCharsetOn = false;
         this.style = defaultStyle();
         this.align = 'left';
         this.lineSpacingDots = DEFAULT_LINE_SPACING_DOTS;
@@ -256,7 +277,15 @@ export class ReceiptBuilder {
       case 'internationalCharset':
       case 'kanjiCodeSystem':
       case 'userCharset':
+        this.closeRun();
+        this.userCharsetOn = c.on;
+        break;
       case 'defineUserChars':
+        for (const g of c.glyphs) {
+          if (g.widthDots === 0) this.userGlyphs.delete(g.code);
+          else this.userGlyphs.set(g.code, { widthDots: g.widthDots, bytesPerColumn: c.bytesPerColumn, columns: g.columns });
+        }
+        break;
       case 'tabStops':
       case 'hriFont':
       case 'qrModel':

@@ -188,17 +188,31 @@ function drawRun(ctx: SKRSContext2D, run: TextRun, startX: number, baseline: num
   ctx.fillStyle = run.style.reverse ? '#ffffff' : '#000000';
   ctx.font = `${fontPx}px "${FONT_FAMILY}"`;
   ctx.textAlign = 'center';
+  if (run.glyph) {
+    // A user-defined character: its dot columns, scaled like any character of this size.
+    const { columns, bytesPerColumn, widthDots } = run.glyph;
+    const top = baseline - bytesPerColumn * 8 * heightTimes + 4;
+    for (let col = 0; col < widthDots; col++) {
+      for (let row = 0; row < bytesPerColumn * 8; row++) {
+        const byte = columns[col * bytesPerColumn + (row >> 3)] ?? 0;
+        if (byte & (0x80 >> (row & 7))) ctx.fillRect(startX + col * widthTimes, top + row * heightTimes, widthTimes, heightTimes);
+      }
+    }
+    return startX + width;
+  }
   let x = startX;
-  for (const ch of run.text) {
+  // Upside-down mode turns the whole line: characters come out in reverse order, each rotated.
+  const chars = run.style.upsideDown ? [...run.text].reverse() : [...run.text];
+  for (const ch of chars) {
     const wide = isWide(ch.codePointAt(0) ?? 0);
     const cellW = (wide ? cell.w * 2 : cell.w) * widthTimes;
     ctx.save();
     // Each glyph is centred in its cell so proportional glyphs keep the printer's fixed pitch.
-    ctx.translate(x + cellW / 2, baseline);
-    ctx.scale(widthTimes, heightTimes);
+    ctx.translate(x + cellW / 2, baseline - height / 2);
     if (run.style.upsideDown) ctx.rotate(Math.PI);
-    ctx.fillText(ch, 0, -2);
-    if (run.style.bold) ctx.fillText(ch, 0.8, -2);
+    ctx.scale(widthTimes, heightTimes);
+    ctx.fillText(ch, 0, cell.h / 2 - 2);
+    if (run.style.bold) ctx.fillText(ch, 0.8, cell.h / 2 - 2);
     ctx.restore();
     x += cellW;
   }
