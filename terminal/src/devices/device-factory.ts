@@ -53,7 +53,7 @@ export function createDevice(entry: DeviceMapEntry, options: DeviceFactoryOption
     case 'scanner':
       return new BarcodeScanner(transport, { ...driverOptions, lines, repeatWindowMs: entry.repeatWindowMs });
     case 'magstripe':
-      return new MagstripeReader(transport, { ...driverOptions, lines });
+      return new MagstripeReader(transport, { ...driverOptions, lines, trackGapMs: entry.trackGapMs });
     case 'rfid':
       return new RfidReader(transport, { ...driverOptions, lines, uidFormat: entry.uidFormat });
     case 'printer':

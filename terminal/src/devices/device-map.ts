@@ -40,7 +40,7 @@ const inputTransport = z.discriminatedUnion('kind', [HidAddress, SerialAddress])
 
 export const DeviceMapEntry = z.discriminatedUnion('deviceClass', [
   z.object({ ...common, deviceClass: z.literal('scanner'), transport: inputTransport, repeatWindowMs: z.number().int().min(0).max(10_000).default(0) }),
-  z.object({ ...common, deviceClass: z.literal('magstripe'), transport: inputTransport }),
+  z.object({ ...common, deviceClass: z.literal('magstripe'), transport: inputTransport, trackGapMs: z.number().int().min(0).max(2_000).default(100) }),
   z.object({ ...common, deviceClass: z.literal('rfid'), transport: inputTransport, uidFormat: z.enum(['hex', 'decimal']).default('hex') }),
   z.object({
     ...common,

@@ -23,13 +23,18 @@ export abstract class InputDevice extends TransportDevice {
   /** Turns one input line into the device's event (a read, or a deviceError for a bad read). */
   protected abstract interpret(line: InputLine): DeviceEvent;
 
+  /** Extra shaping of the input lines, e.g. joining a swipe split over two lines. */
+  protected shapeLines(lines$: Observable<InputLine>): Observable<InputLine> {
+    return lines$;
+  }
+
   /** Extra shaping of the event stream, e.g. dropping double reads. */
   protected shape(events$: Observable<DeviceEvent>): Observable<DeviceEvent> {
     return events$;
   }
 
   protected session(data$: Observable<Buffer>): Observable<DeviceEvent> {
-    return this.shape(data$.pipe(this.lines, map((line) => this.interpret(line))));
+    return this.shape(this.shapeLines(data$.pipe(this.lines)).pipe(map((line) => this.interpret(line))));
   }
 
   async execute(command: DeviceCommand): Promise<void> {

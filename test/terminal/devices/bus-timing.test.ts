@@ -6,6 +6,8 @@ import { backoffDelayMs, BackoffOptions } from '../../../terminal/src/bus/backof
 import { superviseConnection } from '../../../terminal/src/bus/supervise-connection.js';
 import { dropRepeatsWithin } from '../../../terminal/src/bus/drop-repeats-within.js';
 import type { DeviceEvent } from '../../../terminal/src/bus/device-events.js';
+import { joinSplitSwipes } from '../../../terminal/src/devices/input/join-split-swipes.js';
+import type { InputLine } from '../../../terminal/src/devices/input/input-line.js';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 const attached: DeviceEvent = { type: 'deviceAttached', deviceId: 'd', deviceClass: 'scanner' };
@@ -83,6 +85,44 @@ describe('dropRepeatsWithin', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const source = cold('aaa', { a: 'x' });
       expectObservable(source.pipe(dropRepeatsWithin(5, () => null))).toBe('aaa', { a: 'x' });
+    });
+  });
+});
+
+describe('joinSplitSwipes', () => {
+  const t1: InputLine = { ok: true, text: '%B6011000990139424^DOE/JOHN^2512101?' };
+  const t2: InputLine = { ok: true, text: ';6011000990139424=2512101?' };
+  const both: InputLine = { ok: true, text: t1.text + t2.text };
+  const scan: InputLine = { ok: true, text: '4006381333931' };
+  const bad: InputLine = { ok: false, code: 'BAD_READ', detail: 'x' };
+
+  it('joins track 2 arriving within the gap onto track 1', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a-b', { a: t1, b: t2 }).pipe(joinSplitSwipes(5))).toBe('--j', { j: both });
+    });
+  });
+
+  it('lets track 1 go alone after the gap', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a-------b', { a: t1, b: t2 }).pipe(joinSplitSwipes(5))).toBe('-----a--b', { a: t1, b: t2 });
+    });
+  });
+
+  it('passes other lines straight through, releasing a waiting track 1 first', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('s-a-x', { s: scan, a: t1, x: bad }).pipe(joinSplitSwipes(5))).toBe('s---(ax)', { s: scan, a: t1, x: bad });
+    });
+  });
+
+  it('releases a waiting track 1 when the input ends', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('a-|', { a: t1 }).pipe(joinSplitSwipes(5))).toBe('--(a|)', { a: t1 });
+    });
+  });
+
+  it('keeps a swipe already on one line as it is', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('j', { j: both }).pipe(joinSplitSwipes(5))).toBe('j', { j: both });
     });
   });
 });

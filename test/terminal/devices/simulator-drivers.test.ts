@@ -123,6 +123,10 @@ describe('drivers on the simulator', () => {
       track1: { pan, name: 'LI/SI', expiryYymm: '2812', serviceCode: '120', discretionary: '0001' },
       track2: { pan, expiryYymm: '2812', serviceCode: '120', discretionary: '0001' },
     });
+    // a reader set to send Enter after each track: the two lines are one swipe
+    await reader.swipe({ pan, name: 'Li/Si', expiryYymm: '2812', serviceCode: '120', discretionary: '0001' }, 'track1');
+    await reader.swipe({ pan, name: 'Li/Si', expiryYymm: '2812', serviceCode: '120', discretionary: '0001' }, 'track2');
+    expect(await nextFrom('magstripe', 'cardRead')).toMatchObject({ track1: { pan, name: 'LI/SI' }, track2: { pan } });
     await reader.badSwipe();
     expect(await nextFrom('magstripe', 'deviceError')).toMatchObject({ code: 'MALFORMED_TRACK' });
     expect(iso7813Tracks({ pan, name: 'x', expiryYymm: '2812', serviceCode: '120', discretionary: '' }).track2).toBe(`;${pan}=2812120?`);
