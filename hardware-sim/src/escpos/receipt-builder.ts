@@ -269,13 +269,6 @@ export class ReceiptBuilder {
       case 'unknown':
         this.report(parsed, c.reason);
         break;
-      // Commands with no effect on the paper: handled by the device (status, drawer) or ignored.
-      case 'rightSpacing':
-      case 'printAreaWidth':
-      case 'absolutePosition':
-      case 'relativePosition':
-      case 'internationalCharset':
-      case 'kanjiCodeSystem':
       case 'userCharset':
         this.closeRun();
         this.userCharsetOn = c.on;
@@ -286,6 +279,13 @@ export class ReceiptBuilder {
           else this.userGlyphs.set(g.code, { widthDots: g.widthDots, bytesPerColumn: c.bytesPerColumn, columns: g.columns });
         }
         break;
+      // Commands with no effect on the paper: handled by the device (status, drawer) or ignored.
+      case 'rightSpacing':
+      case 'printAreaWidth':
+      case 'absolutePosition':
+      case 'relativePosition':
+      case 'internationalCharset':
+      case 'kanjiCodeSystem':
       case 'tabStops':
       case 'hriFont':
       case 'qrModel':
