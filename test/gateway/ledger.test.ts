@@ -1,8 +1,9 @@
 // Ledger operations and invariants, on SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inTransaction } from '../../gateway/src/db/database.js';
 import { GatewayError } from '../../gateway/src/errors.js';
 import { checkLedger } from '../../gateway/src/ledger/ledger-check.js';
-import { proportionalSplit } from '../../gateway/src/ledger/ledger-service.js';
+import { proportionalSplit, splitAsAsked } from '../../gateway/src/ledger/ledger-service.js';
 import { DIALECTS, openServices, type ServiceFixture } from './harness.js';
 import { memberWithCard, seedMerchant, type MerchantFixture } from './fixtures.js';
 
@@ -27,6 +28,18 @@ describe('proportionalSplit', () => {
   });
 });
 
+describe('splitAsAsked', () => {
+  it.each([
+    // amount, asked, balance → taken
+    [500, { principalFen: 300, bonusFen: 200 }, { principalFen: 1_000, bonusFen: 1_000 }, { principalFen: 300, bonusFen: 200 }],
+    [500, { principalFen: 300, bonusFen: 200 }, { principalFen: 1_000, bonusFen: 50 }, { principalFen: 450, bonusFen: 50 }],
+    [500, { principalFen: 300, bonusFen: 200 }, { principalFen: 100, bonusFen: 1_000 }, { principalFen: 100, bonusFen: 400 }],
+    [150, { principalFen: 300, bonusFen: 200 }, { principalFen: 100, bonusFen: 50 }, { principalFen: 100, bonusFen: 50 }],
+  ])('%i fen asked as %o from %o → %o', (amount, asked, balance, expected) => {
+    expect(splitAsAsked(amount, asked, balance)).toEqual(expected);
+  });
+});
+
 describe.each(DIALECTS)('ledger on %s', (dialect) => {
   let fx: ServiceFixture;
   let f: MerchantFixture;
@@ -41,7 +54,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
     await memberWithCard(fx.services, f, { phone: '13800000001', cardNo: '880000000001' });
     const r = await ledger.recharge(f.system, { idempotencyKey: 'rc-1', cardNo: '880000000001', planId: f.planId });
     expect(r).toMatchObject({ principalFen: 30_000, bonusFen: 3_000, balance: { principalFen: 30_000, bonusFen: 3_000 }, replayed: false });
-    const s = await ledger.spend(f.system, { idempotencyKey: 'sp-1', cardNo: '880000000001', amountFen: 11_000 });
+    const s = await ledger.spend(f.system, { idempotencyKey: 'sp-1', cardNo: '880000000001', amountFen: 11_000, order: 'proportional' });
     expect(s).toMatchObject({ principalFen: 10_000, bonusFen: 1_000, shortfallFen: 0, balance: { principalFen: 20_000, bonusFen: 2_000 } });
     // Three partial refunds add up to the spend's split exactly (cumulative rounding).
     const parts = [3_333, 3_333, 4_334];
@@ -83,7 +96,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
     await cards.issueCard(f.system, { memberId: member.id, cardTypeId: f.subsidiaryType, cardNo: '880000000006', mainCardNo: '880000000004' });
     await ledger.recharge(f.system, { idempotencyKey: 'rc-4', cardNo: '880000000004', planId: f.planId });
     // The linked card spends the main card's stored value.
-    await ledger.spend(f.system, { idempotencyKey: 'sp-4', cardNo: '880000000005', amountFen: 3_300 });
+    await ledger.spend(f.system, { idempotencyKey: 'sp-4', cardNo: '880000000005', amountFen: 3_300, order: 'proportional' });
     expect(await ledger.balanceOf(f.merchantId, '880000000004')).toEqual({ principalFen: 27_000, bonusFen: 2_700 });
     const t = await ledger.transfer(f.system, { idempotencyKey: 'tr-4', fromCardNo: '880000000004', toCardNo: '880000000006', amountFen: 11_000 });
     expect([t.principalFen, t.bonusFen]).toEqual([10_000, 1_000]);
@@ -106,6 +119,35 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
     expect(await ledger.expirePoints(f.system, '2026-07-01')).toEqual({ lotsExpired: 1, pointsExpired: 80 });
     expect(await ledger.expirePoints(f.system, '2026-07-01')).toEqual({ lotsExpired: 0, pointsExpired: 0 });
     expect(await ledger.pointsOf(f.merchantId, member.id)).toBe(30);
+  });
+
+  it('spends in the order of the active rule set (principal first by default), or as the till split it', async () => {
+    const { ledger, ruleSets } = fx.services;
+    await memberWithCard(fx.services, f, { phone: '13800000010', cardNo: '880000000010' });
+    await ledger.recharge(f.system, { idempotencyKey: 'rc-10', cardNo: '880000000010', planId: f.planId });
+    expect(await ledger.spend(f.system, { idempotencyKey: 'sp-10a', cardNo: '880000000010', amountFen: 1_000 })).toMatchObject({ principalFen: 1_000, bonusFen: 0 });
+    const draft = await ruleSets.createDraft(f.system, { name: 'bonus first', content: { settings: { storedValueOrder: 'bonusFirst' } } });
+    await ruleSets.publish(f.system, draft.id);
+    expect(await ledger.spend(f.system, { idempotencyKey: 'sp-10b', cardNo: '880000000010', amountFen: 4_000 })).toMatchObject({ principalFen: 1_000, bonusFen: 3_000, balance: { principalFen: 28_000, bonusFen: 0 } });
+    const asked = await ledger.spend(f.system, { idempotencyKey: 'sp-10c', cardNo: '880000000010', amountFen: 500, split: { principalFen: 200, bonusFen: 300 }, allowOverdraft: true });
+    expect(asked).toMatchObject({ principalFen: 500, bonusFen: 0, shortfallFen: 0 });
+    expect(await codeOf(ledger.spend(f.system, { idempotencyKey: 'sp-10d', cardNo: '880000000010', amountFen: 500, split: { principalFen: 200, bonusFen: 200 } }))).toBe('VALIDATION');
+  });
+
+  it('operations joined to one transaction commit or roll back together', async () => {
+    const { ledger } = fx.services;
+    await memberWithCard(fx.services, f, { phone: '13800000011', cardNo: '880000000011' });
+    const both = (spendFen: number) =>
+      inTransaction(fx.gdb, async (trx) => {
+        const l = ledger.withTransaction(trx);
+        await l.recharge(f.system, { idempotencyKey: 'tx-rc', cardNo: '880000000011', amountFen: 2_000 });
+        return l.spend(f.system, { idempotencyKey: 'tx-sp', cardNo: '880000000011', amountFen: spendFen });
+      });
+    expect(await codeOf(both(2_001))).toBe('INSUFFICIENT_BALANCE');
+    expect(await ledger.balanceOf(f.merchantId, '880000000011')).toEqual({ principalFen: 0, bonusFen: 0 });
+    const keys = await fx.gdb.db.selectFrom('ledger_transactions').select('id').where('merchant_id', '=', f.merchantId).where('idempotency_key', 'in', ['tx-rc', 'tx-sp']).execute();
+    expect(keys).toEqual([]);
+    expect((await both(1_500)).balance).toEqual({ principalFen: 500, bonusFen: 0 });
   });
 
   it('an overdrawing spend with allowOverdraft posts the shortfall through the overdraft account', async () => {

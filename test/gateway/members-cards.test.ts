@@ -116,24 +116,25 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     expect((await hq.post(`/v1/cards/${cardNo}/unfreeze`, {})).body.error.code).toBe('INVALID_TRANSITION');
     expect((await hq.post(`/v1/cards/${cardNo}/freeze`, {})).body.status).toBe('frozen');
     expect((await hq.post(`/v1/cards/${cardNo}/unfreeze`, {})).body.status).toBe('active');
-    expect((await hq.post('/v1/spends', { idempotencyKey: 'lc-sp-2', cardNo, amountFen: 11_000 })).body).toMatchObject({ principalFen: 10_000, bonusFen: 1_000 });
+    // No rule set published: principal first, the engine's default.
+    expect((await hq.post('/v1/spends', { idempotencyKey: 'lc-sp-2', cardNo, amountFen: 11_000 })).body).toMatchObject({ principalFen: 11_000, bonusFen: 0 });
 
     const replaced = await hq.post(`/v1/cards/${cardNo}/replace`, { newCardNo: '6200005556' });
-    expect(replaced.body).toMatchObject({ oldCardNo: cardNo, newCardNo: '6200005556', moved: { principalFen: 90_000, bonusFen: 9_000 } });
+    expect(replaced.body).toMatchObject({ oldCardNo: cardNo, newCardNo: '6200005556', moved: { principalFen: 89_000, bonusFen: 10_000 } });
     expect((await hq.get(`/v1/cards/${cardNo}`)).body).toMatchObject({ status: 'replaced', balance: { principalFen: 0, bonusFen: 0 } });
-    expect((await hq.get('/v1/cards/6200005556')).body).toMatchObject({ status: 'active', balance: { principalFen: 90_000, bonusFen: 9_000 } });
+    expect((await hq.get('/v1/cards/6200005556')).body).toMatchObject({ status: 'active', balance: { principalFen: 89_000, bonusFen: 10_000 } });
     expect((await hq.post(`/v1/cards/${cardNo}/loss`, {})).body.error.code).toBe('INVALID_TRANSITION');
 
     expect((await hq.post('/v1/cards/6200005556/cancel', {})).body.error).toMatchObject({ code: 'VALIDATION', field: 'reason' });
     const cancelled = await hq.post('/v1/cards/6200005556/cancel', { reason: '顾客退卡' });
-    expect(cancelled.body).toMatchObject({ refundedPrincipalFen: 90_000, forfeitedBonusFen: 9_000, replayed: false });
+    expect(cancelled.body).toMatchObject({ refundedPrincipalFen: 89_000, forfeitedBonusFen: 10_000, replayed: false });
     expect((await hq.post('/v1/cards/6200005556/cancel', { reason: '顾客退卡' })).body.replayed).toBe(true);
     expect((await hq.get('/v1/cards/6200005556')).body).toMatchObject({ status: 'cancelled', balance: { principalFen: 0, bonusFen: 0 } });
 
     const newCard = await hq.get('/v1/cards/6200005556');
     const audit = (await hq.get(`/v1/audit?entityType=card&entityId=${newCard.body.id}`)).body.items as { action: string; before: any; after: any }[];
     expect(audit.map((a) => a.action)).toEqual(['ledger.card_cancel']);
-    expect(audit[0]).toMatchObject({ before: { status: 'active', balance: { principalFen: 90_000, bonusFen: 9_000 } }, after: { status: 'cancelled', balance: { principalFen: 0, bonusFen: 0 }, reason: '顾客退卡' } });
+    expect(audit[0]).toMatchObject({ before: { status: 'active', balance: { principalFen: 89_000, bonusFen: 10_000 } }, after: { status: 'cancelled', balance: { principalFen: 0, bonusFen: 0 }, reason: '顾客退卡' } });
     const oldId = (await hq.get(`/v1/cards/${cardNo}`)).body.id;
     const oldAudit = (await hq.get(`/v1/audit?entityType=card&entityId=${oldId}`)).body.items as { action: string }[];
     expect(oldAudit.map((a) => a.action)).toEqual([
@@ -143,8 +144,8 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     const ledger = (await hq.get(`/v1/members/${m.id}/ledger`)).body.items as { kind: string; postings: { fromAccount: string; toAccount: string; amount: number }[] }[];
     expect(ledger.map((e) => e.kind)).toEqual(['recharge', 'spend', 'card_replace', 'card_cancel']);
     expect(ledger[3]?.postings).toEqual([
-      { fromAccount: 'card_principal', toAccount: 'sv_refund_payout', amount: 90_000, unit: 'fen' },
-      { fromAccount: 'card_bonus', toAccount: 'sv_bonus_forfeited', amount: 9_000, unit: 'fen' },
+      { fromAccount: 'card_principal', toAccount: 'sv_refund_payout', amount: 89_000, unit: 'fen' },
+      { fromAccount: 'card_bonus', toAccount: 'sv_bonus_forfeited', amount: 10_000, unit: 'fen' },
     ]);
     expect((await checkLedger(t.gw.services.gdb)).ok).toBe(true);
   });

@@ -35,7 +35,8 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
     return bodyLimit({ maxSize: upload ? MAX_UPLOAD_BYTES : MAX_JSON_BODY_BYTES, onError: tooLarge })(c, next);
   });
   app.use('/v1/*', async function authenticate(c, next) {
-    if (c.req.path === '/v1/auth/login') return next();
+    // A new terminal has no credentials yet: it proves itself with its one-time enrolment code.
+    if (c.req.path === '/v1/auth/login' || c.req.path === '/v1/terminals/enrol') return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9._-]{1,200})$/.exec(header);
     if (!match?.[1]) throw new GatewayError('UNAUTHENTICATED', '需要登录 / a bearer token is required');

@@ -129,7 +129,13 @@ export const UidBody = z.object({ uid: Uid });
 export const RechargePlanBody = z.object({ name: Name, payFen: PositiveFen, bonusFen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
 export const RechargePlanSchema = RechargePlanBody.extend({ id: z.string(), active: z.boolean() }).openapi('RechargePlan');
 export const RechargeBody = z.object({ idempotencyKey: IdempotencyKey, cardNo: CardNoSchema, planId: Id.optional(), amountFen: PositiveFen.optional() });
-export const SpendBody = z.object({ idempotencyKey: IdempotencyKey, cardNo: CardNoSchema, amountFen: PositiveFen });
+export const SpendBody = z.object({
+  idempotencyKey: IdempotencyKey,
+  cardNo: CardNoSchema,
+  amountFen: PositiveFen,
+  split: z.object({ principalFen: z.number().int().min(0), bonusFen: z.number().int().min(0) }).optional().openapi({ description: 'explicit principal/bonus parts; must add up to amountFen' }),
+  order: z.enum(['principalFirst', 'bonusFirst', 'proportional']).optional().openapi({ description: "default: the active rule set's settings.storedValueOrder" }),
+});
 export const RefundBody = z.object({ idempotencyKey: IdempotencyKey, spendTransactionId: Id, amountFen: PositiveFen });
 export const AdjustmentBody = z.object({
   idempotencyKey: IdempotencyKey,

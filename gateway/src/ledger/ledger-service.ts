@@ -63,11 +63,60 @@ export function proportionalSplit(amount: number, split: StoredValue): StoredVal
   return { principalFen: amount - bonusFen, bonusFen };
 }
 
+export type SpendOrder = 'principalFirst' | 'bonusFirst' | 'proportional';
+
+/** Takes `amount` (≤ principal + bonus) from one part first, the rest from the other, or in proportion. */
+export function splitByOrder(amount: number, balance: StoredValue, order: SpendOrder): StoredValue {
+  if (order === 'proportional') return proportionalSplit(amount, balance);
+  if (order === 'principalFirst') {
+    const principalFen = Math.min(amount, balance.principalFen);
+    return { principalFen, bonusFen: amount - principalFen };
+  }
+  const bonusFen = Math.min(amount, balance.bonusFen);
+  return { principalFen: amount - bonusFen, bonusFen };
+}
+
+/** The split asked for, each part capped by its balance, the gap made up from the other part. */
+export function splitAsAsked(amount: number, asked: StoredValue, balance: StoredValue): StoredValue {
+  let principalFen = Math.min(asked.principalFen, balance.principalFen, amount);
+  let bonusFen = Math.min(asked.bonusFen, balance.bonusFen, amount - principalFen);
+  const gap = amount - principalFen - bonusFen;
+  const morePrincipal = Math.min(gap, balance.principalFen - principalFen);
+  principalFen += morePrincipal;
+  bonusFen += Math.min(gap - morePrincipal, balance.bonusFen - bonusFen);
+  return { principalFen, bonusFen };
+}
+
+/** The stored-value order of the merchant's latest published rule set (the engine's default when none). */
+export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<SpendOrder> {
+  const row = await trx
+    .selectFrom('rule_set_versions')
+    .select('content')
+    .where('merchant_id', '=', merchantId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const order = row ? (JSON.parse(row.content) as { settings?: { storedValueOrder?: unknown } }).settings?.storedValueOrder : undefined;
+  return order === 'bonusFirst' ? 'bonusFirst' : 'principalFirst';
+}
+
 export class LedgerService {
   constructor(
     private readonly gdb: GatewayDb,
     private readonly clock: Clock,
+    /** When set, operations join this open transaction instead of opening their own. */
+    private readonly bound?: Kysely<GatewayDatabase>,
   ) {}
+
+  /**
+   * The same service inside a transaction the caller already holds, so several operations (a sale's
+   * tenders, points and growth) commit or roll back together. An idempotency-key race on PostgreSQL
+   * then surfaces as a unique violation that aborts the caller's transaction: retry it whole, and the
+   * retry finds the first result.
+   */
+  withTransaction(trx: Kysely<GatewayDatabase>): LedgerService {
+    return new LedgerService(this.gdb, this.clock, trx);
+  }
 
   /**
    * Runs one ledger operation: claims the idempotency key first (so a concurrent duplicate waits on
@@ -84,8 +133,9 @@ export class LedgerService {
     }
     const requestHash = sha256(canonicalJson({ kind: op.kind, request: op.request }));
     const merchantId = actor.merchantId;
+    const transaction = <T>(fn: (trx: Trx) => Promise<T>): Promise<T> => (this.bound ? fn(this.bound) : inTransaction(this.gdb, fn));
     try {
-      return await inTransaction(this.gdb, async (trx) => {
+      return await transaction(async (trx) => {
         const existing = await this.findApplied<R>(trx, merchantId, op.idempotencyKey, requestHash);
         if (existing) return existing;
         const nowMs = this.clock.nowMs();
@@ -186,7 +236,7 @@ export class LedgerService {
         return result;
       });
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (isUniqueViolation(error) && !this.bound) {
         const existing = await this.findApplied<R>(this.gdb.db, merchantId, op.idempotencyKey, requestHash);
         if (existing) return existing;
       }
@@ -317,13 +367,28 @@ export class LedgerService {
   }
 
   /**
-   * Spend stored value, principal and bonus in proportion to the balance. With `allowOverdraft`
-   * (offline spends replayed by sync) the part beyond the balance is posted from `sv_overdraft`.
+   * Spend stored value. Which part pays: an explicit `split` (the terminal's engine already chose it),
+   * else `order`, else the active rule set's `settings.storedValueOrder` (the engine's rule, so the
+   * gateway and the till agree), else principal first. With `allowOverdraft` (offline spends replayed
+   * by sync) a part short on balance is made up from the other part, then from `sv_overdraft`.
    */
-  spend(actor: Actor, req: { idempotencyKey: string; cardNo: string; amountFen: number; allowOverdraft?: boolean }) {
+  spend(
+    actor: Actor,
+    req: {
+      idempotencyKey: string;
+      cardNo: string;
+      amountFen: number;
+      allowOverdraft?: boolean | undefined;
+      split?: StoredValue | undefined;
+      order?: SpendOrder | undefined;
+    },
+  ) {
     return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'spend', request: req }, async (ctx) => {
       if (!Number.isSafeInteger(req.amountFen) || req.amountFen <= 0) {
         throw new GatewayError('VALIDATION', '金额必须为正整数（分）/ amountFen must be a positive integer', 'amountFen');
+      }
+      if (req.split && req.split.principalFen + req.split.bonusFen !== req.amountFen) {
+        throw new GatewayError('VALIDATION', '本金与赠送金额之和须等于消费金额 / split must add up to amountFen', 'split');
       }
       const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
       const acc = await this.cardAccounts(ctx, card);
@@ -332,7 +397,13 @@ export class LedgerService {
         throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance', 'amountFen');
       }
       const covered = Math.min(req.amountFen, available);
-      const split = proportionalSplit(covered, acc.balance);
+      let split: StoredValue;
+      if (req.split) {
+        split = splitAsAsked(covered, req.split, acc.balance);
+      } else {
+        const order = req.order ?? (await activeStoredValueOrder(ctx.trx, actor.merchantId));
+        split = splitByOrder(covered, acc.balance, order);
+      }
       const shortfallFen = req.amountFen - covered;
       const store = actor.storeId ?? card.storeId;
       const salesPrincipal = await ctx.account('sv_sales_principal', store);
