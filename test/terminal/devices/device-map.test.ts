@@ -59,6 +59,19 @@ describe('device map schema', () => {
     expect(() => parseDeviceMap(input)).toThrow(expect.objectContaining({ code: 'BAD_DEVICE_MAP', message: expect.stringContaining(message) }));
   });
 
+  it('keeps the documented example valid', async () => {
+    const map = await loadDeviceMap(path.join(import.meta.dirname, '../../../terminal/src/devices/device-map.example.json'));
+    expect(createDevices(map.devices, { hidBackend, usbBackend }).map((d) => d.id)).toEqual([
+      'hid_05e0:1200',
+      'serial_/dev/ttyACM0',
+      'hid_0801:0001',
+      'hid_ffff:0035',
+      'tcp_192.168.1.50:9100',
+      'usb_04b8:0202',
+      'serial_/dev/ttyS0',
+    ]);
+  });
+
   it('loads a file and rejects one that is not JSON', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pos-devmap-'));
     const good = path.join(dir, 'devices.json');
