@@ -21,6 +21,7 @@ export type CheckoutErrorCode =
   | 'MEMBER_BLOCKED'
   | 'MEMBER_ALREADY_ATTACHED'
   | 'NO_MEMBER'
+  | 'COUPON_ALREADY_APPLIED'
   | 'PHONE_INVALID'
   | 'NAME_INVALID'
   | 'MEMBER_EXISTS'
@@ -55,6 +56,7 @@ const TEXT: Record<CheckoutErrorCode, LocalizedText> = {
   MEMBER_BLOCKED: { zh: '会员已被锁定，请联系总部', en: 'The member is blocked; contact HQ' },
   MEMBER_ALREADY_ATTACHED: { zh: '已关联会员，请先取消', en: 'A member is already attached; detach first' },
   NO_MEMBER: { zh: '请先识别会员', en: 'Identify the member first' },
+  COUPON_ALREADY_APPLIED: { zh: '该优惠券已使用在本单', en: 'This coupon is already on the sale' },
   PHONE_INVALID: { zh: '手机号码无效', en: 'Invalid phone number' },
   NAME_INVALID: { zh: '姓名无效', en: 'Invalid name' },
   MEMBER_EXISTS: { zh: '该手机号已是会员', en: 'This phone number already belongs to a member' },

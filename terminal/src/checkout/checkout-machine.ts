@@ -161,7 +161,7 @@ export class CheckoutMachine {
 
   applyCoupon(coupon: PresentedCoupon): CheckoutResult {
     if (!this.allowed(EDITING)) return this.refuse('NOT_ALLOWED_NOW');
-    if (this.state.coupons.some((c) => c.couponId === coupon.couponId)) return this.refuse('NOT_ALLOWED_NOW');
+    if (this.state.coupons.some((c) => c.couponId === coupon.couponId)) return this.refuse('COUPON_ALREADY_APPLIED');
     return this.reprice({ ...this.state, coupons: [...this.state.coupons, coupon] });
   }
 

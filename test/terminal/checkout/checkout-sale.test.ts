@@ -152,6 +152,22 @@ describe('checkout: a sale from idle to printed', () => {
     expect(f.machine.state.committed?.ruleSetVersion).toBe(4);
   });
 
+  it('refuses a new line beyond the basket limit but still adds to an existing line', async () => {
+    const g = await checkoutFixture({ maxBasketLines: 2 });
+    try {
+      g.machine.scan(WATER_CODE);
+      g.machine.scan(COLA_CODE);
+      expect(g.machine.addSku('APPLE', 1000)).toMatchObject({ ok: false, error: { code: 'BASKET_FULL', text: { zh: '商品行数已达上限', en: 'The basket has too many lines' } } });
+      expect(g.machine.scan(WATER_CODE)).toEqual({ ok: true });
+      expect(g.machine.state.lines.map((l) => [l.sku, l.quantityMilli])).toEqual([
+        ['WATER', 2000],
+        ['COLA', 1000],
+      ]);
+    } finally {
+      g.close();
+    }
+  });
+
   it('voids the whole sale before commit and journals nothing', () => {
     f.machine.scan(WATER_CODE);
     f.machine.identifyByPhone('13800000001');
@@ -222,6 +238,7 @@ describe('checkout: a sale from idle to printed', () => {
     f.machine.changeQuantity(1, 4000); // 600 fen
     expect(f.machine.redeemPoints(100)).toEqual({ ok: true });
     expect(f.machine.applyCoupon({ couponId: 'CP-1', couponDefId: 'OFF1' })).toEqual({ ok: true });
+    expect(f.machine.applyCoupon({ couponId: 'CP-1', couponDefId: 'OFF1' })).toMatchObject({ ok: false, error: { code: 'COUPON_ALREADY_APPLIED' } });
     expect(f.machine.state.priced?.totals).toMatchObject({ grossFen: 600, couponFen: 100, pointsCashFen: 100, payableFen: 400 });
     f.machine.startTendering();
     f.machine.addTender({ kind: 'cash', amountFen: 400 });
