@@ -150,3 +150,38 @@ describe('RFID UIDs', () => {
     expect(normaliseUid(text, format)).toBe(uid);
   });
 });
+
+describe('decoders never crash on arbitrary bytes (property)', () => {
+  it('serial lines and HID reports: every output is a bounded line or a typed bad read', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 20 }), async (chunks) => {
+        const buffers = chunks.map((c) => Buffer.from(c));
+        for (const out of [
+          await firstValueFrom(from(buffers).pipe(serialLines(32), toArray())),
+          await firstValueFrom(from(buffers).pipe(hidKeyboardLines(32), toArray())),
+        ]) {
+          for (const line of out) {
+            if (line.ok) expect(line.text.length).toBeLessThanOrEqual(32);
+            else expect(['BAD_READ', 'LINE_TOO_LONG']).toContain(line.code);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a swipe parser either accepts Luhn-valid tracks or names why not', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), (text) => {
+        const r = parseSwipe(text);
+        if (r.ok) {
+          const pan = r.track2?.pan ?? r.track1?.pan ?? '';
+          expect(luhnValid(pan)).toBe(true);
+        } else {
+          expect(['MALFORMED_TRACK', 'LUHN_FAILED']).toContain(r.code);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
