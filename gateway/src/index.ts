@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './context.js';
 import { openDatabase } from './db/database.js';
 import { createApp, type AppExtensions } from './http/app.js';
 import { createServices, type Services } from './services.js';
+import { createGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
 
 export interface StartGatewayOptions {
   /** postgres://… or a SQLite path; default `./data/gateway.db`. */
@@ -21,6 +22,8 @@ export interface RunningGateway {
   url: string;
   services: Services;
   server: ServerType;
+  /** Terminal enrolment, keys, price list and the /v1/sync WebSocket endpoint. */
+  sync: GatewaySync;
   close(): Promise<void>;
 }
 
@@ -28,11 +31,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const log = options.logger ?? pino({ name: 'gateway' });
   const gdb = await openDatabase(options.databaseUrl);
   const services = createServices(gdb, options.clock ?? systemClock, log);
-  const app = createApp(services, options.extensions);
+  const sync = createGatewaySync(gdb, options.clock ?? systemClock, services, log);
+  const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes] });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
   });
+  sync.attach(server as import('node:http').Server);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `http://${host}:${port}`;
@@ -41,7 +46,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     services,
     server,
+    sync,
     close: async () => {
+      await sync.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Keep-alive sockets would hold close() open until they time out.

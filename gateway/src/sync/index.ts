@@ -4,3 +4,5 @@ export * from './snapshot-builder.js';
 export * from './sync-endpoint.js';
 export * from './sync-migration.js';
 export * from './terminal-keys.js';
+export * from './sync-routes.js';
+export * from './gateway-sync.js';

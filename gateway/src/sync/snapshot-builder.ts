@@ -1,9 +1,10 @@
 // Builds the downstream snapshot a terminal bootstraps from: its store's settings, the active
-// rule set, and every member and card of the merchant with balances, points lots and flags,
-// in chunks small enough for one frame each.
+// rule set, the price list, and every member and card of the merchant with balances, points
+// lots and flags, in chunks small enough for one frame each.
 import type { CardRecord, MemberRecord, SnapshotChunkBody, StoreSettings } from '@pos/protocol';
 import { CardStatus, newId } from '@pos/protocol';
 import type { GatewayDb } from '../db/database.js';
+import { catalogueItemsAfter } from '../catalogue/catalogue-service.js';
 import { syncDb } from './sync-tables.js';
 
 /** Members or cards per chunk: about 1 MB of JSON, well under the 4 MiB frame limit. */
@@ -39,6 +40,13 @@ export class SnapshotBuilder {
     if (settings) yield { entity: 'storeSettings', items: [settings] };
     const ruleSet = await this.activeRuleSet(merchantId);
     if (ruleSet) yield { entity: 'ruleSet', items: [ruleSet] };
+    for (let afterSku = ''; ; ) {
+      const items = await catalogueItemsAfter(this.gdb, merchantId, afterSku, SNAPSHOT_CHUNK_ITEMS);
+      if (items.length === 0) break;
+      yield { entity: 'catalogue', items };
+      afterSku = items[items.length - 1]!.sku;
+      if (items.length < SNAPSHOT_CHUNK_ITEMS) break;
+    }
     let after = '';
     for (;;) {
       const members = await this.memberPage(merchantId, after);

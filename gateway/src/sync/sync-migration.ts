@@ -1,5 +1,6 @@
 // Tables of terminal sync (issue 7): terminal keys and enrolment codes, the applied-events
-// register that makes every upstream event idempotent, and member flags raised by sync.
+// register that makes every upstream event idempotent, member flags raised by sync, and the
+// price list (catalogue) terminals sell from.
 import type { Kysely, Migration } from 'kysely';
 
 // biome-ignore lint: migrations see the database untyped, as it was when they were written.
@@ -70,6 +71,16 @@ export const syncMigration: Migration = {
       .addColumn('raised_at', 'bigint', (c) => c.notNull())
       .addColumn('cleared_at', 'bigint')
       .addPrimaryKeyConstraint('member_flags_pk', ['merchant_id', 'member_id', 'flag', 'event_id'])
+      .execute();
+
+    await db.schema
+      .createTable('catalogue_items')
+      .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())
+      .addColumn('sku', 'varchar(64)', (c) => c.notNull())
+      // The whole CatalogueItem of the protocol, as JSON: terminals receive exactly this.
+      .addColumn('item', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('catalogue_items_pk', ['merchant_id', 'sku'])
       .execute();
   },
 };

@@ -55,7 +55,15 @@ export interface MemberFlagTable {
   cleared_at: Int | null;
 }
 
+export interface CatalogueItemTable {
+  merchant_id: string;
+  sku: string;
+  item: string;
+  updated_at: Int;
+}
+
 export interface SyncDatabase extends GatewayDatabase {
+  catalogue_items: CatalogueItemTable;
   terminal_keys: TerminalKeyTable;
   enrolment_codes: EnrolmentCodeTable;
   sync_events: SyncEventTable;
