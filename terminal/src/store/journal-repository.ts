@@ -128,7 +128,7 @@ export class JournalRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.bumpCounter = db.prepare(
-      `INSERT INTO counters (name, value) VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value`,
+      `INSERT INTO counters (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = value + excluded.value RETURNING value`,
     );
     this.readCounter = db.prepare(`SELECT value FROM counters WHERE name = ?`).pluck();
     this.selectBySale = db.prepare(
@@ -191,8 +191,13 @@ export class JournalRepository {
 
   /** Next value of a persisted counter, inside the caller's transaction. */
   nextInTransaction(counter: string): number {
-    const row = this.bumpCounter.get(counter) as { value: number };
-    return row.value;
+    return this.advanceInTransaction(counter, 1);
+  }
+
+  /** Advances a persisted counter by `count` and returns the first value of the block. */
+  advanceInTransaction(counter: string, count: number): number {
+    const row = this.bumpCounter.get(counter, count) as { value: number };
+    return row.value - count + 1;
   }
 
   counterValue(counter: string): number {

@@ -196,11 +196,7 @@ export class LocalStore {
    */
   reserveFrameSeqs(count: number): number {
     if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new RangeError(`cannot reserve ${count} seqs`);
-    return this.write(() => {
-      const first = this.journal.nextInTransaction(FRAME_SEQ_COUNTER);
-      for (let i = 1; i < count; i += 1) this.journal.nextInTransaction(FRAME_SEQ_COUNTER);
-      return first;
-    });
+    return this.write(() => this.journal.advanceInTransaction(FRAME_SEQ_COUNTER, count));
   }
 
   lastFrameSeq(): number {

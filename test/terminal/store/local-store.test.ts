@@ -104,6 +104,13 @@ describe('local store', () => {
     store = LocalStore.open(file);
     expect(store.lastFrameSeq()).toBe(2);
     expect(store.nextFrameSeq()).toBe(3);
+    // Blocks for the sync client: one durable write per block, unused seqs are skipped, never reused.
+    expect(store.reserveFrameSeqs(100)).toBe(4);
+    store.close();
+    store = LocalStore.open(file);
+    expect(store.lastFrameSeq()).toBe(103);
+    expect(store.reserveFrameSeqs(1)).toBe(104);
+    expect(() => store.reserveFrameSeqs(0)).toThrow(RangeError);
   });
 
   it('tracks the unacked balance effect of a member (stored value spent, points earned) until ack', () => {
