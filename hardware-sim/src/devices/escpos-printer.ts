@@ -60,6 +60,7 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
   private readonly jobList: PrinterJob[] = [];
   private jobSeq = 0;
   private idleWaiters: (() => void)[] = [];
+  private receivedChunks = 0;
   printedLines = 0;
 
   constructor(options: EscPosPrinterOptions = {}) {
@@ -101,6 +102,7 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
         }
         tail = scan.slice(Math.max(0, scan.length - 2));
         this.queue.push({ bytes: Uint8Array.from(chunk), reply });
+        this.receivedChunks++;
         this.queuedBytes += chunk.length;
         void this.pump();
         if (this.queuedBytes >= this.receiveBufferBytes) this.full = true;
@@ -126,10 +128,22 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
     this.lineDelayMs = ms;
   }
 
-  /** Resolves when everything received so far is printed (or the printer stopped on a fault). */
-  whenIdle(): Promise<void> {
-    if (!this.pumping && (this.queue.length === 0 && this.pending.length === 0 || isOffline(this.state))) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /**
+   * Resolves once the printer has printed everything it received and no byte arrived for `quietMs`
+   * (bytes may still be in flight on a socket), or it stopped on a fault.
+   */
+  async whenIdle(quietMs = 20): Promise<void> {
+    for (;;) {
+      if (this.pumping || (!isOffline(this.state) && (this.queue.length > 0 || this.pending.length > 0))) {
+        const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+        void this.pump();
+        await idle;
+        continue;
+      }
+      const seen = this.receivedChunks;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      if (seen === this.receivedChunks && !this.pumping) return;
+    }
   }
 
   private async pump(): Promise<void> {
