@@ -3,7 +3,7 @@
 // valuable one); stackable coupons follow in the order presented.
 import type { Adjustment } from '@pos/protocol';
 import { allocate, mulDivRoundHalfUp } from './int-math.js';
-import { instantOf } from './local-time.js';
+import { compareIso } from './local-time.js';
 import type { PresentedCoupon } from './price-input.js';
 import type { RejectReason } from './priced-basket.js';
 import type { PricingContext } from './pricing-context.js';
@@ -61,9 +61,8 @@ export function applyCoupons(lines: WorkLine[], ctx: PricingContext): CouponOutc
 }
 
 function checkValidity(d: CouponDefinition, ctx: PricingContext): RejectReason | null {
-  const now = ctx.moment.instantMs;
-  if (now < instantOf(d.validFrom, `coupon ${d.couponDefId}.validFrom`)) return 'NOT_YET_VALID';
-  if (now >= instantOf(d.validTo, `coupon ${d.couponDefId}.validTo`)) return 'EXPIRED';
+  if (compareIso(ctx.input.now, d.validFrom, 'coupon.validFrom') < 0) return 'NOT_YET_VALID';
+  if (compareIso(ctx.input.now, d.validTo, 'coupon.validTo') >= 0) return 'EXPIRED';
   if (d.storeIds.length > 0 && !d.storeIds.includes(ctx.input.storeId)) return 'STORE_SCOPE';
   if (d.tierIds.length > 0 && !(ctx.member?.tierId && d.tierIds.includes(ctx.member.tierId))) return 'TIER_SCOPE';
   return null;

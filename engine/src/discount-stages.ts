@@ -2,7 +2,7 @@
 // and order-level 满减, with exclusive campaigns competing for the customer's best result.
 import type { Adjustment } from '@pos/protocol';
 import { allocate, mulDivRoundHalfUp } from './int-math.js';
-import { byPriority, isCampaignLive, type PricingContext } from './pricing-context.js';
+import type { PricingContext } from './pricing-context.js';
 import type { RejectReason } from './priced-basket.js';
 import type { Campaign } from './rule-set.js';
 import { cloneLines, inScope, wholeUnits, type WorkLine } from './work-line.js';
@@ -22,59 +22,112 @@ export interface DiscountOutcome {
   tierDiscountFen: number;
 }
 
-const order = byPriority<MoneyCampaign>((c) => c.campaignId);
-
 function isMoneyCampaign(c: Campaign): c is MoneyCampaign {
   return c.kind !== 'pointsMultiplier' && c.kind !== 'birthday';
 }
 
+type MemberPriceCampaign = Extract<MoneyCampaign, { kind: 'memberPrice' }>;
+
 /**
- * Runs both stages once with every stackable live campaign, and once more per exclusive live
- * campaign (stackables plus that one). Keeps the run with the lowest order net; ties go to the
- * higher priority, then the smaller campaign id. The other exclusive campaigns are rejected.
+ * One step of stages 1–2, in the fixed order: member base, item campaigns, then 满减. A
+ * campaign step carries the indexes of the discountable lines its scope covers.
+ */
+type Step =
+  | { kind: 'memberBase'; campaigns: MemberPriceCampaign[] }
+  | { kind: 'campaign'; campaign: MoneyCampaign; covered: number[] };
+
+/**
+ * Runs both stages with every stackable live campaign (the baseline), and for each exclusive
+ * live campaign the same steps with that one campaign added in its place. Keeps the run with the
+ * lowest order net; ties go to the exclusive campaign of higher priority, then smaller id; the
+ * baseline (no exclusive campaign) wins only when strictly better, which happens when an
+ * exclusive discount pushes a 满减 below its threshold. The other exclusive campaigns are rejected.
+ * A candidate's run starts from the baseline's state just before its step, since all the
+ * steps before it are the same.
  */
 export function applyDiscountStages(base: readonly WorkLine[], ctx: PricingContext): DiscountOutcome {
-  const live = ctx.rules.campaigns.filter(isMoneyCampaign).filter((c) => isCampaignLive(c, ctx));
-  const stackable = live.filter((c) => !c.exclusive);
-  const exclusive = live.filter((c) => c.exclusive).sort(order);
-  if (exclusive.length === 0) return runStages(base, stackable, ctx);
-
-  let best: { outcome: DiscountOutcome; campaign: MoneyCampaign; net: number } | null = null;
-  const runs: Array<{ campaign: MoneyCampaign; outcome: DiscountOutcome }> = [];
-  for (const candidate of exclusive) {
-    const outcome = runStages(base, [...stackable, candidate], ctx);
-    runs.push({ campaign: candidate, outcome });
-    const net = outcome.lines.reduce((s, l) => s + l.netFen, 0);
-    // Sorted by priority already, so a strict improvement is needed to displace an earlier one.
-    if (best === null || net < best.net) best = { outcome, campaign: candidate, net };
+  const steps: Step[] = [{ kind: 'memberBase', campaigns: [] }];
+  const exclusive: MoneyCampaign[] = [];
+  const orderSteps: Step[] = [];
+  for (const c of ctx.liveCampaigns) {
+    if (!isMoneyCampaign(c)) continue;
+    if (c.exclusive) exclusive.push(c);
+    if (c.kind === 'memberPrice') {
+      (steps[0] as { campaigns: MemberPriceCampaign[] }).campaigns.push(c);
+      continue;
+    }
+    const covered: number[] = [];
+    for (let i = 0; i < base.length; i += 1) {
+      const l = base[i]!;
+      if (!l.item.noDiscount && inScope(l, c.scope)) covered.push(i);
+    }
+    (c.kind === 'spendThreshold' ? orderSteps : steps).push({ kind: 'campaign', campaign: c, covered });
   }
-  const winner = best!;
+  for (const step of orderSteps) steps.push(step);
+
+  const baseline = freshOutcome(base);
+  const starts: Array<{ candidate: MoneyCampaign; at: number; outcome: DiscountOutcome }> = [];
+  for (let k = 0; k < steps.length; k += 1) {
+    const step = steps[k]!;
+    if (step.kind === 'memberBase') {
+      for (const c of step.campaigns) if (c.exclusive) starts.push({ candidate: c, at: k, outcome: copyOutcome(baseline) });
+    } else if (step.campaign.exclusive) {
+      starts.push({ candidate: step.campaign, at: k, outcome: copyOutcome(baseline) });
+    }
+    applyStep(step, baseline, ctx, null);
+  }
+  if (exclusive.length === 0) return baseline;
+
+  const runs: Array<{ campaign: MoneyCampaign; outcome: DiscountOutcome }> = [];
+  let best: { outcome: DiscountOutcome; campaign: MoneyCampaign | null; net: number } | null = null;
+  // `starts` follows the step order; visit candidates in priority order for the tie rule.
+  const byPriority = [...starts].sort((a, b) => exclusive.indexOf(a.candidate) - exclusive.indexOf(b.candidate));
+  for (const start of byPriority) {
+    for (let k = start.at; k < steps.length; k += 1) applyStep(steps[k]!, start.outcome, ctx, start.candidate);
+    runs.push({ campaign: start.candidate, outcome: start.outcome });
+    const net = orderNet(start.outcome);
+    if (best === null || net < best.net) best = { outcome: start.outcome, campaign: start.candidate, net };
+  }
+  // The baseline wins only when strictly better than every exclusive run.
+  const baselineNet = orderNet(baseline);
+  if (best === null || baselineNet < best.net) best = { outcome: baseline, campaign: null, net: baselineNet };
+  const winner = best;
   for (const run of runs) {
     if (run.campaign === winner.campaign) continue;
     const own = run.outcome.rejected.find((r) => r.campaign === run.campaign);
-    winner.outcome.rejected.push(
-      own
-        ? { campaign: run.campaign, reason: own.reason }
-        : { campaign: run.campaign, reason: 'EXCLUSIVE_NOT_BEST', winnerId: winner.campaign.campaignId },
-    );
+    if (own) winner.outcome.rejected.push({ campaign: run.campaign, reason: own.reason });
+    else if (winner.campaign) winner.outcome.rejected.push({ campaign: run.campaign, reason: 'EXCLUSIVE_NOT_BEST', winnerId: winner.campaign.campaignId });
+    else winner.outcome.rejected.push({ campaign: run.campaign, reason: 'EXCLUSIVE_NOT_BEST' });
   }
   return winner.outcome;
 }
 
-function runStages(base: readonly WorkLine[], campaigns: readonly MoneyCampaign[], ctx: PricingContext): DiscountOutcome {
-  const lines = cloneLines(base);
-  const outcome: DiscountOutcome = { lines, applied: [], rejected: [], tierDiscountFen: 0 };
-  const sorted = [...campaigns].sort(order);
-  const memberPrices = sorted.filter((c): c is Extract<MoneyCampaign, { kind: 'memberPrice' }> => c.kind === 'memberPrice');
-  applyMemberBase(lines, memberPrices, ctx, outcome);
-  for (const c of sorted) {
-    if (c.kind === 'memberPrice' || c.kind === 'spendThreshold') continue;
-    record(outcome, c, applyItemCampaign(lines, c));
+function freshOutcome(base: readonly WorkLine[]): DiscountOutcome {
+  return { lines: cloneLines(base), applied: [], rejected: [], tierDiscountFen: 0 };
+}
+
+function copyOutcome(o: DiscountOutcome): DiscountOutcome {
+  return { lines: cloneLines(o.lines), applied: [...o.applied], rejected: [...o.rejected], tierDiscountFen: o.tierDiscountFen };
+}
+
+function orderNet(o: DiscountOutcome): number {
+  let net = 0;
+  for (const l of o.lines) net += l.netFen;
+  return net;
+}
+
+/** Applies one step; exclusive campaigns are skipped unless they are the run's `candidate`. */
+function applyStep(step: Step, outcome: DiscountOutcome, ctx: PricingContext, candidate: MoneyCampaign | null): void {
+  if (step.kind === 'memberBase') {
+    const campaigns: MemberPriceCampaign[] = [];
+    for (const c of step.campaigns) if (!c.exclusive || c === candidate) campaigns.push(c);
+    applyMemberBase(outcome.lines, campaigns, ctx, outcome);
+    return;
   }
-  for (const c of sorted) {
-    if (c.kind === 'spendThreshold') record(outcome, c, applySpendThreshold(lines, c));
-  }
-  return outcome;
+  const c = step.campaign;
+  if (c.exclusive && c !== candidate) return;
+  const candidates = eligible(outcome.lines, step.covered);
+  record(outcome, c, c.kind === 'spendThreshold' ? applySpendThreshold(candidates, c) : applyItemCampaign(candidates, c));
 }
 
 function record(outcome: DiscountOutcome, campaign: MoneyCampaign, result: number | RejectReason): void {
@@ -141,40 +194,36 @@ function applyMemberBase(
   }
 }
 
-function eligible(lines: WorkLine[], campaign: MoneyCampaign): WorkLine[] {
-  return lines.filter((l) => !l.item.noDiscount && l.netFen > 0 && inScope(l, campaign.scope));
+function eligible(lines: WorkLine[], covered: readonly number[]): WorkLine[] {
+  const out: WorkLine[] = [];
+  for (const i of covered) {
+    const l = lines[i]!;
+    if (l.netFen > 0) out.push(l);
+  }
+  return out;
 }
 
-function applyItemCampaign(lines: WorkLine[], c: MoneyCampaign): number | RejectReason {
-  const candidates = eligible(lines, c);
+/** Item campaigns on their eligible lines; the discount of each line is worked out on its current net. */
+function applyItemCampaign(candidates: WorkLine[], c: MoneyCampaign): number | RejectReason {
   if (candidates.length === 0) return 'NO_ELIGIBLE_ITEMS';
+  if (c.kind === 'bundle') return applyBundle(candidates, c);
   let total = 0;
-  const push = (line: WorkLine, amountFen: number) => {
-    if (amountFen <= 0) return;
-    addAdjustment(line, { ruleId: c.campaignId, kind: c.kind as Adjustment['kind'], amountFen }, 'item');
-    total += amountFen;
-  };
-  switch (c.kind) {
-    case 'percentOff':
-      for (const line of candidates) push(line, line.netFen - mulDivRoundHalfUp(line.netFen, c.discountPerMille, 1000));
-      break;
-    case 'nthItem':
+  for (const line of candidates) {
+    let amountFen = 0;
+    if (c.kind === 'percentOff') {
+      amountFen = line.netFen - mulDivRoundHalfUp(line.netFen, c.discountPerMille, 1000);
+    } else if (c.kind === 'nthItem') {
       // Each group of n whole units gets its n-th unit at the rate: net × groups × (1000 − rate) / quantity.
-      for (const line of candidates) {
-        const groups = Math.floor(wholeUnits(line) / c.n);
-        if (groups > 0) push(line, mulDivRoundHalfUp(line.netFen, groups * (1000 - c.discountPerMille), line.quantityMilli));
-      }
-      break;
-    case 'buyNGetM':
-      for (const line of candidates) {
-        const groups = Math.floor(wholeUnits(line) / (c.buy + c.free));
-        if (groups > 0) push(line, mulDivRoundHalfUp(line.netFen, groups * c.free * 1000, line.quantityMilli));
-      }
-      break;
-    case 'bundle':
-      return applyBundle(candidates, c);
-    default:
-      return 'NO_ELIGIBLE_ITEMS';
+      const groups = Math.floor(wholeUnits(line) / c.n);
+      if (groups > 0) amountFen = mulDivRoundHalfUp(line.netFen, groups * (1000 - c.discountPerMille), line.quantityMilli);
+    } else if (c.kind === 'buyNGetM') {
+      const groups = Math.floor(wholeUnits(line) / (c.buy + c.free));
+      if (groups > 0) amountFen = mulDivRoundHalfUp(line.netFen, groups * c.free * 1000, line.quantityMilli);
+    }
+    if (amountFen > 0) {
+      addAdjustment(line, { ruleId: c.campaignId, kind: c.kind as Adjustment['kind'], amountFen }, 'item');
+      total += amountFen;
+    }
   }
   return total > 0 ? total : 'NO_ELIGIBLE_ITEMS';
 }
@@ -211,14 +260,16 @@ function applyBundle(candidates: WorkLine[], c: Extract<MoneyCampaign, { kind: '
 }
 
 /** 满减 on the eligible lines' net; 每满 repeats up to maxTimes; never more than that net. */
-function applySpendThreshold(lines: WorkLine[], c: Extract<MoneyCampaign, { kind: 'spendThreshold' }>): number | RejectReason {
-  const candidates = eligible(lines, c);
+function applySpendThreshold(candidates: WorkLine[], c: Extract<MoneyCampaign, { kind: 'spendThreshold' }>): number | RejectReason {
   if (candidates.length === 0) return 'NO_ELIGIBLE_ITEMS';
-  const baseFen = candidates.reduce((s, l) => s + l.netFen, 0);
+  let baseFen = 0;
+  for (const l of candidates) baseFen += l.netFen;
   const times = c.repeat ? Math.min(Math.floor(baseFen / c.thresholdFen), c.maxTimes) : baseFen >= c.thresholdFen ? 1 : 0;
   if (times === 0) return 'BELOW_THRESHOLD';
   const offFen = Math.min(times * c.offFen, baseFen);
   const shares = allocate(offFen, candidates.map((l) => l.netFen));
-  candidates.forEach((l, i) => addAdjustment(l, { ruleId: c.campaignId, kind: 'spendThreshold', amountFen: shares[i]! }, 'order'));
+  for (let i = 0; i < candidates.length; i += 1) {
+    addAdjustment(candidates[i]!, { ruleId: c.campaignId, kind: 'spendThreshold', amountFen: shares[i]! }, 'order');
+  }
   return offFen;
 }

@@ -1,7 +1,7 @@
 // Points and growth earned on what was actually paid, per line, so a refund reverses exactly
 // what its lines earned. A member without an active card (lost, frozen, …) earns nothing.
-import { allocate, mulDivFloor } from './int-math.js';
-import { isCampaignLive, type PricingContext } from './pricing-context.js';
+import { allocate, floorDiv, gcd, mulDivFloor } from './int-math.js';
+import type { PricingContext } from './pricing-context.js';
 import type { Campaign } from './rule-set.js';
 import { inScope, type WorkLine } from './work-line.js';
 import type { TenderShare } from './priced-basket.js';
@@ -16,8 +16,8 @@ export interface EarnOutcome {
   pointsCampaigns: Array<{ campaign: Campaign; multiplierPerMille: number; fixedPoints: number }>;
 }
 
-const FEN_PER_YUAN = 100n;
-const PER_MILLE = 1000n;
+/** 100 fen per yuan × four per-mille factors (earn rate, item, tier, campaign). */
+const DENOMINATOR = 100n * 1000n ** 4n;
 
 /**
  * Earn base per line: its payable amount, plus its points-as-cash part unless that is excluded,
@@ -31,40 +31,37 @@ export function computeEarning(lines: WorkLine[], shares: TenderShare[][], store
   const empty: EarnOutcome = { perLinePoints: zero, perLineGrowth: [...zero], points: 0, bonusFixed: 0, growth: 0, pointsCampaigns: [] };
   if (!ctx.member || !ctx.cardUsable) return empty;
   const rules = ctx.rules;
-  const live = rules.campaigns.filter(
-    (c): c is Extract<Campaign, { kind: 'pointsMultiplier' | 'birthday' }> =>
-      (c.kind === 'pointsMultiplier' || c.kind === 'birthday') && isCampaignLive(c, ctx),
+  const live = ctx.liveCampaigns.filter(
+    (c): c is Extract<Campaign, { kind: 'pointsMultiplier' | 'birthday' }> => c.kind === 'pointsMultiplier' || c.kind === 'birthday',
   );
   const payable = lines.map((l) => l.netFen - l.pointsCashFen - l.roundingFen);
   const used = new Map<Campaign, number>();
-  const weights: bigint[] = lines.map((line, i) => {
-    if (line.item.noPoints) return 0n;
-    let base = payable[i]!;
-    if (!rules.points.excludePointsCash) base += line.pointsCashFen;
-    if (rules.points.excludeStoredValue) {
+  const tierRate = ctx.tier?.pointsRatePerMille ?? 1000;
+  const bases: number[] = [];
+  const rates: number[] = [];
+  const multipliers: number[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    let base = line.item.noPoints ? 0 : payable[i]!;
+    if (base > 0 && !rules.points.excludePointsCash) base += line.pointsCashFen;
+    if (base > 0 && rules.points.excludeStoredValue) {
       for (const s of shares[i]!) if (storedValueTenders.has(s.tenderIndex)) base -= s.amountFen;
     }
-    if (base <= 0) return 0n;
     let campaignMultiplier = 1000;
-    let winner: Campaign | null = null;
-    for (const c of live) {
-      if (c.multiplierPerMille > campaignMultiplier && inScope(line, c.scope)) {
-        campaignMultiplier = c.multiplierPerMille;
-        winner = c;
+    if (base > 0) {
+      let winner: Campaign | null = null;
+      for (const c of live) {
+        if (c.multiplierPerMille > campaignMultiplier && inScope(line, c.scope)) {
+          campaignMultiplier = c.multiplierPerMille;
+          winner = c;
+        }
       }
+      if (winner) used.set(winner, campaignMultiplier);
     }
-    if (winner) used.set(winner, campaignMultiplier);
-    const tierRate = ctx.tier?.pointsRatePerMille ?? 1000;
-    return (
-      BigInt(base) *
-      BigInt(rules.points.earnPerYuanPerMille) *
-      BigInt(line.item.pointsMultiplierPerMille) *
-      BigInt(tierRate) *
-      BigInt(campaignMultiplier)
-    );
-  });
-  const totalWeight = weights.reduce((s, w) => s + w, 0n);
-  const basePoints = Number(totalWeight / (FEN_PER_YUAN * PER_MILLE * PER_MILLE * PER_MILLE * PER_MILLE));
+    bases.push(Math.max(base, 0));
+    multipliers.push(campaignMultiplier);
+    rates.push(rules.points.earnPerYuanPerMille * line.item.pointsMultiplierPerMille * tierRate * campaignMultiplier);
+  }
   // Birthday campaigns do not add up: the highest fixed bonus among those live applies once.
   let bonusFixed = 0;
   let bonusCampaign: Campaign | null = null;
@@ -74,9 +71,9 @@ export function computeEarning(lines: WorkLine[], shares: TenderShare[][], store
       bonusCampaign = c;
     }
   }
-  const pointWeights = weightsForAllocation(weights, payable);
-  const baseShares = allocateBig(basePoints, weights, pointWeights);
-  const bonusShares = allocate(bonusFixed, pointWeights);
+  const fallback = payable.map((p) => Math.max(p, 0));
+  const { basePoints, baseShares, bonusShares } =
+    earnExact(bases, rates, bonusFixed, fallback) ?? earnBig(bases, lines, rules.points.earnPerYuanPerMille, tierRate, multipliers, bonusFixed, fallback);
   const perLinePoints = baseShares.map((p, i) => p + bonusShares[i]!);
 
   const paidFen = payable.reduce((s, p) => s + p, 0);
@@ -93,12 +90,45 @@ export function computeEarning(lines: WorkLine[], shares: TenderShare[][], store
   return { perLinePoints, perLineGrowth, points: basePoints + bonusFixed, bonusFixed, growth, pointsCampaigns };
 }
 
-/** Points weights scaled into safe numbers for the fixed bonus; payable amounts when no line earns. */
-function weightsForAllocation(weights: bigint[], payable: number[]): number[] {
-  const max = weights.reduce((m, w) => (w > m ? w : m), 0n);
-  if (max === 0n) return payable.map((p) => Math.max(p, 0));
-  const scale = max / 1_000_000_000n + 1n;
-  return weights.map((w) => Number(w / scale));
+interface Earned {
+  basePoints: number;
+  baseShares: number[];
+  bonusShares: number[];
+}
+
+/**
+ * Exact in safe integers: the weights base × rate share the factor g = gcd(10¹⁴, rates), so
+ * dividing it out keeps every proportion while the numbers stay small. Null when they do not.
+ */
+function earnExact(bases: number[], rates: number[], bonusFixed: number, fallback: number[]): Earned | null {
+  let g = Number(DENOMINATOR);
+  for (let i = 0; i < rates.length; i += 1) {
+    if (!Number.isSafeInteger(rates[i]!)) return null;
+    if (bases[i]! > 0) g = gcd(g, rates[i]!);
+  }
+  const weights: number[] = [];
+  let total = 0;
+  for (let i = 0; i < bases.length; i += 1) {
+    const w = bases[i]! * (rates[i]! / g);
+    if (w > 2 ** 52) return null;
+    weights.push(w);
+    total += w;
+  }
+  if (total > 2 ** 52) return null;
+  const basePoints = floorDiv(total, Number(DENOMINATOR) / g);
+  const shareBy = total > 0 ? weights : fallback;
+  return { basePoints, baseShares: allocate(basePoints, shareBy), bonusShares: allocate(bonusFixed, shareBy) };
+}
+
+/** The same in BigInt, for rates or amounts too large for safe integers. */
+function earnBig(bases: number[], lines: WorkLine[], earnRate: number, tierRate: number, multipliers: number[], bonusFixed: number, fallback: number[]): Earned {
+  const weights = bases.map((base, i) => {
+    if (base <= 0) return 0n;
+    return BigInt(base) * BigInt(earnRate) * BigInt(lines[i]!.item.pointsMultiplierPerMille) * BigInt(tierRate) * BigInt(multipliers[i]!);
+  });
+  const total = weights.reduce((s, w) => s + w, 0n);
+  const basePoints = Number(total / DENOMINATOR);
+  return { basePoints, baseShares: allocateBig(basePoints, weights, fallback), bonusShares: allocateBig(bonusFixed, weights, fallback) };
 }
 
 /** Splits `total` over exact BigInt weights by largest remainder (ties to the earlier line). */

@@ -45,12 +45,20 @@ export function price(input: PriceInput): PricedBasket {
     growthEarned: earning.perLineGrowth[i]!,
     tenderShares: payment.shares[i]!,
   }));
-  const sum = (f: (l: WorkLine) => number) => lines.reduce((s, l) => s + f(l), 0);
-  const itemDiscountFen = sum((l) => l.itemDiscountFen);
-  const orderDiscountFen = sum((l) => l.orderDiscountFen);
-  const couponFen = sum((l) => l.couponFen);
+  let grossFen = 0;
+  let itemDiscountFen = 0;
+  let orderDiscountFen = 0;
+  let couponFen = 0;
+  let catalogueMemberFen = 0;
+  for (const l of lines) {
+    grossFen += l.grossFen;
+    itemDiscountFen += l.itemDiscountFen;
+    orderDiscountFen += l.orderDiscountFen;
+    couponFen += l.couponFen;
+    for (const a of l.adjustments) if (a.kind === 'memberPrice' && a.ruleId === 'catalogue') catalogueMemberFen += a.amountFen;
+  }
   const totals = {
-    grossFen: sum((l) => l.grossFen),
+    grossFen,
     itemDiscountFen,
     orderDiscountFen,
     couponFen,
@@ -82,7 +90,6 @@ export function price(input: PriceInput): PricedBasket {
     const t = ctx.tier;
     say(`${t.name.zh}会员${zhe(t.discountPerMille)}：-${yuan(discounts.tierDiscountFen)}`, `${t.name.en} member ${percentOffText(t.discountPerMille)}: -${yuan(discounts.tierDiscountFen)}`);
   }
-  const catalogueMemberFen = sum((l) => l.adjustments.filter((a) => a.kind === 'memberPrice' && a.ruleId === 'catalogue').reduce((s, a) => s + a.amountFen, 0));
   if (catalogueMemberFen > 0) say(`会员价：-${yuan(catalogueMemberFen)}`, `Member prices: -${yuan(catalogueMemberFen)}`);
   for (const a of discounts.applied) say(`${a.campaign.name.zh}：-${yuan(a.amountFen)}`, `${a.campaign.name.en}: -${yuan(a.amountFen)}`);
   for (const r of discounts.rejected) {

@@ -2,7 +2,7 @@
 // tier and whether their card may earn and pay, the catalogue by sku, and which rules are live.
 import type { CatalogueItem } from '@pos/protocol';
 import { EngineError } from './engine-error.js';
-import { instantOf, isLeapYear, localMoment, type LocalMoment } from './local-time.js';
+import { compareIso, isLeapYear, localMoment, type LocalMoment } from './local-time.js';
 import type { MemberContext, PriceInput } from './price-input.js';
 import type { Campaign, RuleSet, Tier } from './rule-set.js';
 
@@ -15,6 +15,8 @@ export interface PricingContext {
   /** A member whose card (if one was presented) is active: may earn points and growth, and pay. */
   cardUsable: boolean;
   catalogue: Map<string, CatalogueItem>;
+  /** Campaigns live at this moment for this store and member, by priority then id. */
+  liveCampaigns: Campaign[];
 }
 
 export function buildContext(input: PriceInput): PricingContext {
@@ -35,15 +37,16 @@ export function buildContext(input: PriceInput): PricingContext {
   const cardUsable = member !== null && (member.card === null || member.card.status === 'active');
   const catalogue = new Map<string, CatalogueItem>();
   for (const item of input.catalogue) catalogue.set(item.sku, item);
-  return { input, rules, moment, member, tier, cardUsable, catalogue };
+  const ctx: PricingContext = { input, rules, moment, member, tier, cardUsable, catalogue, liveCampaigns: [] };
+  ctx.liveCampaigns = rules.campaigns.filter((c) => isCampaignLive(c, ctx)).sort(byPriority((c) => c.campaignId));
+  return ctx;
 }
 
-/** Validity window, store scope, member day and audience/tier scope, in that order. */
+/** Store scope, validity window, member day and audience/tier scope (all must hold). */
 export function isCampaignLive(campaign: Campaign, ctx: PricingContext): boolean {
-  const now = ctx.moment.instantMs;
-  if (now < instantOf(campaign.validFrom, `campaign ${campaign.campaignId}.validFrom`)) return false;
-  if (now >= instantOf(campaign.validTo, `campaign ${campaign.campaignId}.validTo`)) return false;
   if (campaign.storeIds.length > 0 && !campaign.storeIds.includes(ctx.input.storeId)) return false;
+  if (compareIso(ctx.input.now, campaign.validFrom, 'campaign.validFrom') < 0) return false;
+  if (compareIso(ctx.input.now, campaign.validTo, 'campaign.validTo') >= 0) return false;
   if (campaign.weekdays.length > 0 || campaign.monthDays.length > 0) {
     const onDay = campaign.weekdays.includes(ctx.moment.weekday) || campaign.monthDays.includes(ctx.moment.day);
     if (!onDay) return false;

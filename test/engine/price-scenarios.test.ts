@@ -13,6 +13,7 @@ interface Expected {
   pointsCash?: number;
   rounding?: number;
   linePayable?: number[];
+  linePoints?: number[];
   applied?: Array<[string, number]>;
   rejected?: Array<[string, string]>;
   couponsAccepted?: Array<[string, number]>;
@@ -290,6 +291,17 @@ const scenarios: Scenario[] = [
       campaigns: [campaign('bday', { kind: 'birthday' as const, fixedPoints: 100 })],
     },
     { gross: 5990, discount: 0, payable: 5990, points: 159, growth: 59, bonusFixed: 100 },
+  ],
+  [
+    'huge earn rates take the BigInt path with the same rule',
+    {
+      lines: [['tea', 1000], ['rice', 1000]],
+      member: silver,
+      rules: { points: { earnPerYuanPerMille: 1_000_000 } },
+      campaigns: [campaign('x1000', { kind: 'pointsMultiplier' as const, multiplierPerMille: 1_000_000, scope: { categories: ['drinks'] } })],
+    },
+    // tea: 12 yuan × 1000 × 2 (item) × 1000 (campaign) = 24,000,000; rice: 59.9 yuan × 1000 = 59,900.
+    { gross: 7190, discount: 0, payable: 7190, points: 24_059_900, growth: 71, linePoints: [24_000_000, 59_900] },
   ],
   // Coupons.
   [
@@ -613,6 +625,7 @@ describe('price(): table of scenarios', () => {
     });
     expect(t.payableFen).toBe(t.grossFen - t.discountFen - t.pointsCashFen - t.roundingFen);
     if (want.linePayable) expect(result.lines.map((l) => l.payableFen)).toEqual(want.linePayable);
+    if (want.linePoints) expect(result.lines.map((l) => l.pointsEarned)).toEqual(want.linePoints);
     if (want.applied) {
       expect(result.campaigns.applied.map((a) => [a.campaignId, a.amountFen])).toEqual(want.applied);
     }
