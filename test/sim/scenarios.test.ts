@@ -21,7 +21,7 @@ describe('scenarios', () => {
     expect(PNG.sync.read(readFileSync(result.pngFiles[0]!)).width).toBe(608);
   });
 
-  it('the fault scenario passes (paper out mid-job, cover, unplug/replug, noise)', async () => {
+  it('the fault scenario passes (paper out mid-job, cover, terminal power cut, unplug/replug, noise)', async () => {
     const result = await runScenario(load('faults.json'));
     expect(result.steps.filter((s) => !s.ok)).toEqual([]);
   });

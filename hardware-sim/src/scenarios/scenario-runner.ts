@@ -29,6 +29,10 @@ export const ScenarioStepSchema = z.union([
   z.object({ do: z.literal('garbage'), device, hex }),
   z.object({ do: z.literal('display'), device, hex }),
   z.object({ do: z.literal('wait'), ms: z.number().int().min(0).max(60_000) }),
+  /** The terminal loses power: its printer connection is reset mid-job. */
+  z.object({ do: z.literal('power-cut'), device }),
+  /** The terminal comes back and reconnects to the printer. */
+  z.object({ do: z.literal('reconnect'), device }),
   z.object({ expect: z.literal('status'), device, n: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]), byte: z.number().int().min(0).max(255) }),
   z.object({ expect: z.literal('receipt'), device, text: z.string().optional(), contains: z.array(z.string()).max(50).optional(), cut: z.enum(['full', 'partial']).nullable().optional(), savePng: z.string().max(200).optional() }),
   z.object({ expect: z.literal('line'), device, line: z.string() }),
@@ -136,6 +140,11 @@ class TerminalSide {
     }
     this.partial.set(id, buf.slice(-1024));
     this.lines.set(id, lines);
+  }
+
+  resetPrinter(id: string): void {
+    this.printer(id).socket.resetAndDestroy();
+    this.printers.delete(id);
   }
 
   printer(id: string): { socket: Socket; replies: number[] } {
@@ -259,6 +268,12 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
         case 'wait':
           await new Promise((r) => setTimeout(r, step.ms));
           return { ok: true, detail: `waited ${step.ms} ms` };
+        case 'power-cut':
+          terminal.resetPrinter(step.device);
+          return { ok: true, detail: 'terminal connection reset' };
+        case 'reconnect':
+          await terminal.attach(step.device);
+          return { ok: true, detail: 'terminal reconnected' };
       }
     }
     switch (step.expect) {
