@@ -98,10 +98,12 @@ export async function addToBalance(
   accountId: string,
   delta: number,
 ): Promise<void> {
-  await trx
+  const r = await trx
     .updateTable('accounts')
     .set({ balance: sql<number>`balance + ${delta}` })
     .where('merchant_id', '=', merchantId)
     .where('id', '=', accountId)
-    .execute();
+    .executeTakeFirst();
+  // A posting to an account that does not exist would leave debits ≠ credits; refuse it loudly.
+  if (Number(r.numUpdatedRows) !== 1) throw new RangeError(`no account ${accountId}`);
 }
