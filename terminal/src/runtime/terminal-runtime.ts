@@ -90,6 +90,14 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
   });
 
   const subscriptions: Subscription[] = [connectCheckoutToBus(checkout, bus.events$)];
+  // The sale is done when the printer reports its receipt out (a job held for paper waits here).
+  subscriptions.push(
+    bus.events$.subscribe((event) => {
+      if (event.type === 'printed' && !event.reprint && event.jobId === checkout.state.committed?.saleId && checkout.state.phase === 'committed') {
+        checkout.markPrinted();
+      }
+    }),
+  );
   subscriptions.push(
     bus.events$.subscribe((event) => {
       if (event.type === 'deviceError' || event.type === 'deviceDetached') log.warn({ event }, 'device trouble');
@@ -117,7 +125,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
       receipts$.next([...receipts$.value.slice(-49), { receiptNo: sale.receiptNo, text }]);
       const changeFen = sale.tenders.reduce((sum, t) => sum + (t.changeFen ?? 0), 0);
       lastReceipt$.next({ receiptNo: sale.receiptNo, text, change: changeFen > 0 ? formatYuan(changeFen) : null });
-      void printAndOpenDrawer(bus, sale.saleId, receipt, sale.tenders.some((t) => t.kind === 'cash'), log).finally(() => checkout.markPrinted());
+      void printAndOpenDrawer(bus, sale.saleId, receipt, sale.tenders.some((t) => t.kind === 'cash'), log);
     }),
   );
 
@@ -155,6 +163,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
   };
 }
 
+/** Queues the receipt (the printer holds it while out of paper) and kicks the drawer for cash. */
 async function printAndOpenDrawer(bus: DeviceBus, saleId: string, receipt: ReceiptInput, cash: boolean, log: Logger): Promise<void> {
   try {
     await bus.send({ type: 'print', jobId: saleId, receipt });
