@@ -16,3 +16,4 @@ export { PtyPort } from './transports/pty-port.js';
 export { TcpPrinterServer } from './transports/tcp-printer-server.js';
 export { runScenario, parseScenario, ScenarioSchema, type Scenario, type ScenarioResult } from './scenarios/scenario-runner.js';
 export { startControlServer, performAction, type ControlServer, type DeviceAction } from './control/control-server.js';
+export { BUNDLED_SCENARIOS, bundledScenarioPath, loadBundledScenario, type BundledScenario } from './scenarios/bundled-scenarios.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
-import { runScenario } from '../../hardware-sim/src/index.js';
+import { bundledScenarioPath, loadBundledScenario, runScenario } from '../../hardware-sim/src/index.js';
 import { repoRoot } from './shared-data.js';
 
 const out = mkdtempSync(join(tmpdir(), 'pos-sim-scenario-'));
@@ -42,6 +42,11 @@ describe('scenarios', () => {
       [true, 'scanned 111'], [false, 'got "111"'], [true, 'DLE EOT 2 → 0x12 (expected 0x12)'], [false, 'DEVICE_NOT_FOUND: no device nope'],
     ]);
     expect(existsSync(join(out, 'x'))).toBe(false);
+  });
+
+  it('loads the bundled scenarios by name from the package', () => {
+    expect(bundledScenarioPath('faults')).toBe(join(repoRoot, 'hardware-sim/scenarios/faults.json'));
+    expect(loadBundledScenario('demo-chinese-receipt').name).toBe('会员消费小票 / member sale receipt');
   });
 
   it('refuses an invalid scenario', async () => {
