@@ -77,7 +77,7 @@ function giftParts(lines: WorkLine[], d: Extract<CouponDefinition, { kind: 'gift
   const parts: Array<{ line: WorkLine; valueFen: number }> = [];
   for (const line of lines) {
     if (remaining === 0) break;
-    if (line.item.sku !== d.sku || line.netFen === 0) continue;
+    if (line.item.sku !== d.sku || line.item.noDiscount || line.netFen === 0) continue;
     const units = Math.min(remaining, wholeUnits(line));
     if (units === 0) continue;
     remaining -= units;

@@ -177,6 +177,18 @@ const scenarios: Scenario[] = [
     // drinks8: colas 700 → 560; half2: 560 × 500 / 2000 = 140; rice9: 11980 → 10782 (1198). rice9 wins.
     { gross: 12680, discount: 1338, payable: 11342, points: 0, growth: 0, rejected: [['half2', 'EXCLUSIVE_NOT_BEST']] },
   ],
+  [
+    'no exclusive campaign when each would push 满减 below its threshold',
+    {
+      lines: [['rice', 2000]],
+      campaigns: [
+        campaign('all95x', { kind: 'percentOff' as const, discountPerMille: 950, exclusive: true }),
+        campaign('mj115', { kind: 'spendThreshold' as const, thresholdFen: 11_500, offFen: 2_000 }),
+      ],
+    },
+    // With 9.5折: 11381, below 115 yuan, no 满减. Without: 11980 − 2000 = 9980.
+    { gross: 11980, discount: 2000, payable: 9980, points: 0, growth: 0, applied: [['mj115', 2000]], rejected: [['all95x', 'EXCLUSIVE_NOT_BEST']] },
+  ],
   // Validity, store, member day and tier scope.
   [
     'expired campaign does nothing',
