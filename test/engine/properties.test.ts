@@ -1,7 +1,7 @@
 // Invariants of price() and refund() over random baskets, members, campaigns, coupons, points
 // and tenders (fast-check): nothing negative, lines add up to the order, payable is gross minus
 // discounts, points as cash and rounding, a full refund restores the sale, same input same output.
-import { allocate, price, refund, type PriceInputJson, type PricedBasket } from '@pos/engine';
+import { allocate, price, PricedBasket, refund, type PriceInputJson } from '@pos/engine';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATALOGUE, campaign, couponDef, input, member, type InputSpec, type LineSpec } from './fixtures.js';
@@ -102,6 +102,8 @@ describe('price() and refund() invariants', () => {
           for (const a of l.adjustments) expect(a.amountFen).toBeGreaterThan(0);
         }
         expect(r.payment.dueFen).toBeGreaterThanOrEqual(0);
+        // The published output schema describes exactly what price() returns.
+        expect(PricedBasket.parse(r)).toEqual(r);
       }),
       RUNS,
     );
