@@ -200,7 +200,7 @@ export class CheckoutMachine {
     const found = identify();
     if (!found.ok) return this.fail(found.error);
     const base = this.freshIfDone();
-    const member: AttachedMember = { ...found.value, context: memberContextOf(this.options.store, found.value) };
+    const member: AttachedMember = { ...found.value, context: memberContextOf(this.options.store, found.value, this.offline()) };
     this.log.info({ memberId: member.member.memberId, via: member.via }, 'member attached');
     return this.reprice({ ...base, member, saleId: base.saleId ?? newId(this.options.clock.nowMs()) });
   }
@@ -241,7 +241,7 @@ export class CheckoutMachine {
         ? identifyByCard(this.options.store, { cardNo: found.member.card.cardNo })
         : checkCachedMember(this.options.store, found.member.member.memberId, found.member.via);
       if (!again.ok) return this.fail(again.error);
-      member = { ...again.value, via: found.member.via, context: memberContextOf(this.options.store, again.value) };
+      member = { ...again.value, via: found.member.via, context: memberContextOf(this.options.store, again.value, this.offline()) };
     }
     const resumed = this.reprice({
       ...INITIAL_STATE,
@@ -289,7 +289,10 @@ export class CheckoutMachine {
   addTender(tender: TenderRequest): CheckoutResult {
     if (!this.allowed(['tendering'])) return this.refuse('NOT_ALLOWED_NOW');
     if (tender.kind === 'storedValue' && !this.state.member) return this.refuse('NO_MEMBER');
-    const priced = this.priceState({ ...this.state, tenders: [...this.state.tenders, tender] });
+    // The link may have dropped (or come back) since the member was attached: balances as of now.
+    const m = this.state.member;
+    const member = m ? { ...m, context: memberContextOf(this.options.store, m, this.offline()) } : null;
+    const priced = this.priceState({ ...this.state, member, tenders: [...this.state.tenders, tender] });
     if (!priced.ok) return priced;
     if (priced.state.priced?.payment.dueFen === 0) return this.commitState(priced.state);
     this.set(priced.state);
@@ -463,7 +466,7 @@ export class CheckoutMachine {
     );
     if (!result.ok) return result;
     // Show the new balance at once: the recharge is pending in the outbox.
-    return this.reprice({ ...this.state, member: { ...member, context: memberContextOf(this.options.store, member) } });
+    return this.reprice({ ...this.state, member: { ...member, context: memberContextOf(this.options.store, member, this.offline()) } });
   }
 
   // ── internals ─────────────────────────────────────────────────────────────
@@ -479,6 +482,10 @@ export class CheckoutMachine {
     }
   }
 
+  private offline(): boolean {
+    return !(this.options.isOnline?.() ?? false);
+  }
+
   private header(nowMs: number) {
     const id = this.options.identity;
     return {
@@ -487,7 +494,7 @@ export class CheckoutMachine {
       terminalId: id.terminalId,
       occurredAt: new Date(nowMs).toISOString(),
       businessDate: businessDateOf(nowMs, this.rules().settings?.timezone ?? DEFAULT_TIME_ZONE),
-      offline: !(this.options.isOnline?.() ?? false),
+      offline: this.offline(),
       ...(id.cashierId ? { cashierId: id.cashierId } : {}),
     };
   }

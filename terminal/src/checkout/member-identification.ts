@@ -120,12 +120,20 @@ export function identifyByQr(store: LocalStore, verifier: MemberCodeVerifier, te
  * What the engine knows of the member: the cached record plus the effect of this till's events
  * the gateway has not acked yet, so an offline till does not spend the same balance twice.
  */
-export function memberContextOf(store: LocalStore, identified: IdentifiedMember): MemberContext {
+export function memberContextOf(store: LocalStore, identified: IdentifiedMember, offline = false): MemberContext {
   const { member, card } = identified;
   const pending = store.journal.pendingEffectOf(member.memberId);
   // Never below zero: an overdraft the gateway flagged is the gateway's to settle.
-  const principalFen = Math.max(0, member.storedValue.principalFen + pending.principalDeltaFen);
-  const bonusFen = Math.max(0, member.storedValue.bonusFen + pending.bonusDeltaFen);
+  let principalFen = Math.max(0, member.storedValue.principalFen + pending.principalDeltaFen);
+  let bonusFen = Math.max(0, member.storedValue.bonusFen + pending.bonusDeltaFen);
+  if (offline) {
+    // Offline, the card may spend at most its offline limit beyond what was synced (counting this
+    // till's unacked spends), so two offline tills cannot overspend it by more than that limit.
+    // Without a card there is no limit to go by, so nothing is spendable offline.
+    const roomFen = Math.max(0, (card?.offlineLimitFen ?? 0) - pending.storedValueSpentFen);
+    principalFen = Math.min(principalFen, roomFen);
+    bonusFen = Math.min(bonusFen, roomFen - principalFen);
+  }
   let pointsLots = member.pointsLots.map((lot) => ({ ...lot }));
   // Points the gateway reports without lots never expire as far as this till knows.
   const inLots = pointsLots.reduce((sum, lot) => sum + lot.points, 0);

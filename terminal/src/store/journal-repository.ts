@@ -46,6 +46,8 @@ export interface OutboxEntry {
 /** Balance effect of events not yet acked, so offline spending is checked against what is known. */
 export interface PendingMemberEffect {
   storedValueDeltaFen: number;
+  /** Stored value spent by unacked events (refunds and recharges not netted in): what offline limits count. */
+  storedValueSpentFen: number;
   principalDeltaFen: number;
   bonusDeltaFen: number;
   pointsDelta: number;
@@ -155,6 +157,7 @@ export class JournalRepository {
     this.deleteOutbox = db.prepare(`DELETE FROM outbox WHERE event_id = ?`);
     this.pendingEffect = db.prepare(
       `SELECT coalesce(sum(stored_value_delta_fen), 0) AS sv, coalesce(sum(principal_delta_fen), 0) AS p, coalesce(sum(bonus_delta_fen), 0) AS b,
+              coalesce(sum(CASE WHEN stored_value_delta_fen < 0 THEN -stored_value_delta_fen ELSE 0 END), 0) AS spent,
               coalesce(sum(points_delta), 0) AS pts, count(*) AS n FROM outbox WHERE member_id = ?`,
     );
   }
@@ -283,8 +286,8 @@ export class JournalRepository {
   }
 
   pendingEffectOf(memberId: string): PendingMemberEffect {
-    const row = this.pendingEffect.get(memberId) as { sv: number; p: number; b: number; pts: number; n: number };
-    return { storedValueDeltaFen: row.sv, principalDeltaFen: row.p, bonusDeltaFen: row.b, pointsDelta: row.pts, events: row.n };
+    const row = this.pendingEffect.get(memberId) as { sv: number; spent: number; p: number; b: number; pts: number; n: number };
+    return { storedValueDeltaFen: row.sv, storedValueSpentFen: row.spent, principalDeltaFen: row.p, bonusDeltaFen: row.b, pointsDelta: row.pts, events: row.n };
   }
 }
 

@@ -112,7 +112,9 @@ describe('checkout: enrolment and recharge at the till', () => {
     expect(f.store.journal.journalSize()).toBe(0);
   });
 
-  it('recharges 100 yuan by plan 充100送20 and shows the new balance at once', () => {
+  it('recharges 100 yuan by plan 充100送20 and shows the new balance at once', async () => {
+    f.close();
+    f = await checkoutFixture({ isOnline: () => true }); // online: the balance is not capped by the offline limit
     f.machine.identifyByCard({ cardNo: cardNoOf(1) });
     expect(f.machine.recharge({ paidFen: 10_000, planId: 'P100', tender: { kind: 'wechat', reference: 'wx-1' } })).toEqual({ ok: true });
     expect(f.machine.state.lastOutcome).toMatchObject({
@@ -129,7 +131,7 @@ describe('checkout: enrolment and recharge at the till', () => {
       },
     });
     expect(f.machine.state.member?.context.storedValue).toEqual({ principalFen: 20_000, bonusFen: 4_000 });
-    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 12_000, principalDeltaFen: 10_000, bonusDeltaFen: 2_000, pointsDelta: 0, events: 1 });
+    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 12_000, storedValueSpentFen: 0, principalDeltaFen: 10_000, bonusDeltaFen: 2_000, pointsDelta: 0, events: 1 });
   });
 
   it.each([

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckoutMachine, type CheckoutState } from '../../../terminal/src/checkout/index.js';
-import { card, cardNoOf, ean13Of, memberIdOf } from '../store/fixtures/records.js';
+import { card, cardNoOf, ean13Of, member, memberIdOf } from '../store/fixtures/records.js';
 import { type Fixture, RULES, WATER, checkoutFixture } from './checkout-fixture.js';
 
 const WATER_CODE = ean13Of(1);
@@ -249,7 +249,7 @@ describe('checkout: a sale from idle to printed', () => {
       tenders: [{ kind: 'cash', amountFen: 400, changeFen: 0 }],
     });
     // The member's next sale sees the points spent and earned before the gateway acks them.
-    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 0, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 4 - 100, events: 1 });
+    expect(f.store.journal.pendingEffectOf(memberIdOf(1))).toEqual({ storedValueDeltaFen: 0, storedValueSpentFen: 0, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 4 - 100, events: 1 });
   });
 
   it('spends stored value offline against the cached balance minus unacked spends', () => {
@@ -267,6 +267,29 @@ describe('checkout: a sale from idle to printed', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'PRICING_REFUSED', causeCode: 'INSUFFICIENT_STORED_VALUE' } });
     expect(f.machine.state.phase).toBe('tendering');
     expect(f.store.journal.journalSize()).toBe(1);
+  });
+
+  it('caps offline stored-value spending at the card offline limit, counting unacked spends, and lifts the cap online', async () => {
+    let online = false;
+    const g = await checkoutFixture({ isOnline: () => online });
+    try {
+      g.store.loadMembers([member(1, { storedValue: { principalFen: 50_000, bonusFen: 0 } })], []); // card 1: offline limit 20,000
+      const pay = (sku: string, qtyMilli: number, svFen: number) => {
+        g.machine.identifyByCard({ cardNo: cardNoOf(1) });
+        g.machine.addSku(sku, qtyMilli);
+        g.machine.startTendering();
+        return g.machine.addTender({ kind: 'storedValue', amountFen: svFen });
+      };
+      expect(pay('APPLE', 12_500, 15_000)).toEqual({ ok: true }); // 15,000 of 20,000 used offline
+      expect(g.machine.state.committed?.offline).toBe(true);
+      expect(pay('APPLE', 5_000, 6_000)).toMatchObject({ ok: false, error: { code: 'PRICING_REFUSED', causeCode: 'INSUFFICIENT_STORED_VALUE' } });
+      expect(g.machine.state.member?.context.storedValue).toEqual({ principalFen: 5_000, bonusFen: 0 });
+      online = true; // the link is back: the known balance (50,000 − 15,000) applies again
+      expect(g.machine.addTender({ kind: 'storedValue', amountFen: 6_000 })).toEqual({ ok: true });
+      expect(g.machine.state.committed?.offline).toBe(false);
+    } finally {
+      g.close();
+    }
   });
 
   it('refuses the sale with the store error when the disk is full, leaving nothing half-written and the tenders for a retry', () => {

@@ -145,10 +145,10 @@ describe('local store', () => {
       bonusPoints: 20,
       tenders: [{ kind: 'cash', amountFen: 10_000, changeFen: 0 }],
     });
-    expect(store.journal.pendingEffectOf(m)).toEqual({ storedValueDeltaFen: 11_750, principalDeltaFen: 9_800, bonusDeltaFen: 1_950, pointsDelta: 23, events: 2 });
+    expect(store.journal.pendingEffectOf(m)).toEqual({ storedValueDeltaFen: 11_750, storedValueSpentFen: 250, principalDeltaFen: 9_800, bonusDeltaFen: 1_950, pointsDelta: 23, events: 2 });
     store.journal.ack([sale.eventId]);
-    expect(store.journal.pendingEffectOf(m)).toEqual({ storedValueDeltaFen: 12_000, principalDeltaFen: 10_000, bonusDeltaFen: 2_000, pointsDelta: 20, events: 1 });
-    expect(store.journal.pendingEffectOf(memberIdOf(8))).toEqual({ storedValueDeltaFen: 0, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0, events: 0 });
+    expect(store.journal.pendingEffectOf(m)).toEqual({ storedValueDeltaFen: 12_000, storedValueSpentFen: 0, principalDeltaFen: 10_000, bonusDeltaFen: 2_000, pointsDelta: 20, events: 1 });
+    expect(store.journal.pendingEffectOf(memberIdOf(8))).toEqual({ storedValueDeltaFen: 0, storedValueSpentFen: 0, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0, events: 0 });
   });
 
   it('caches a member enrolled at the till and applies a card loss at once, both journaled', () => {
