@@ -58,6 +58,24 @@ describe('printer fed garbage over TCP', () => {
   });
 });
 
+describe('printer receive buffer', () => {
+  it('drops what a host pushes past four buffers without waiting, and reports it', async () => {
+    const printer = new EscPosPrinter({ receiveBufferBytes: 1024, lineDelayMs: 1000 });
+    const problems: string[] = [];
+    printer.on('problem', (p) => problems.push(p.reason));
+    const session = printer.openSession(() => undefined);
+    const line = new Uint8Array(1024).fill(0x41);
+    line[1023] = 0x0a;
+    // The first chunk goes straight to the print engine; the next four fill 4 KiB of buffer; the sixth is lost.
+    const accepted = [1, 2, 3, 4, 5, 6].map(() => session.write(line));
+    expect(accepted).toEqual([true, false, false, false, false, false]);
+    expect(printer.bufferedBytes).toBe(4096);
+    expect(printer.overflowedBytes).toBe(1024);
+    expect(problems).toEqual(['receive buffer overflow: 1024 bytes dropped']);
+    printer.setFaults({ offline: true });
+  });
+});
+
 describe('simulator config', () => {
   it('refuses unknown classes, bad ports and duplicate ids with CONFIG_INVALID', async () => {
     await expect(startSimulator({ devices: [{ class: 'toaster', id: 't' } as never] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });

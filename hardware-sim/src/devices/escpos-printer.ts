@@ -39,6 +39,8 @@ export interface PrinterSession {
 
 type QueuedChunk = { bytes: Uint8Array; reply: (bytes: Buffer) => void };
 
+/** How far past its buffer size a host may push before bytes are dropped (transports stop at 1×). */
+const OVERFLOW_FACTOR = 4;
 const REALTIME_STATUS: Record<number, StatusKind> = { 1: 'printer', 2: 'offline-cause', 3: 'error-cause', 4: 'roll-paper' };
 const PRINTING_COMMANDS = new Set(['lineFeed', 'feedLines', 'raster', 'graphicsPrint', 'barcode', 'qrPrint']);
 
@@ -62,6 +64,7 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
   private idleWaiters: (() => void)[] = [];
   private receivedChunks = 0;
   printedLines = 0;
+  overflowedBytes = 0;
 
   constructor(options: EscPosPrinterOptions = {}) {
     super();
@@ -101,6 +104,12 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
           }
         }
         tail = scan.slice(Math.max(0, scan.length - 2));
+        if (this.full && this.queuedBytes + chunk.length > this.receiveBufferBytes * OVERFLOW_FACTOR) {
+          // A host that ignores "busy" overruns the buffer; like a real printer we lose the data, and say so.
+          this.overflowedBytes += chunk.length;
+          this.emit('problem', { offset: -1, bytesHex: '', reason: `receive buffer overflow: ${chunk.length} bytes dropped` });
+          return false;
+        }
         this.queue.push({ bytes: Uint8Array.from(chunk), reply });
         this.receivedChunks++;
         this.queuedBytes += chunk.length;

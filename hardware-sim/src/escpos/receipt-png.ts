@@ -11,6 +11,7 @@ const CJK_FONT_PATH = '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc';
 const FONT_FAMILY = 'WenQuanYi Zen Hei';
 const MAX_HEIGHT_DOTS = 30_000;
 
+// Skia's font registry is process-wide, so registering once per process is the natural scope.
 let fontChecked = false;
 function ensureFont(): void {
   if (fontChecked) return;
