@@ -257,6 +257,21 @@ export class CheckoutMachine {
     return resumed;
   }
 
+  /** Drops a parked basket that will not be resumed (e.g. its card was reported lost meanwhile). */
+  discardSuspended(suspendId: string): CheckoutResult {
+    const found = this.state.suspended.find((s) => s.suspendId === suspendId);
+    if (!found) return this.refuse('SUSPENDED_NOT_FOUND');
+    try {
+      this.options.store.deleteSuspended(suspendId);
+    } catch (error) {
+      if (error instanceof StoreError) return this.fail(new CheckoutError('STORE_REFUSED', { zh: error.messageZh, en: error.messageEn }, error.code));
+      throw error;
+    }
+    this.log.info({ saleId: suspendId, lines: found.lines.length }, 'suspended sale discarded');
+    this.set({ ...this.state, suspended: this.state.suspended.filter((s) => s !== found), lastRefusal: null });
+    return { ok: true };
+  }
+
   /** Whole-sale void before commit: nothing was journaled, so nothing is reversed. */
   voidSale(): CheckoutResult {
     if (!this.allowed(['basket', 'memberAttached', 'tendering'])) return this.refuse('NOT_ALLOWED_NOW');

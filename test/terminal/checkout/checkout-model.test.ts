@@ -22,6 +22,7 @@ const action: fc.Arbitrary<[string, Action]> = fc.oneof(
   { weight: 1, arbitrary: fixed('voidSale', (m) => m.voidSale()) },
   { weight: 1, arbitrary: fixed('suspend', (m) => m.suspend()) },
   { weight: 1, arbitrary: fixed('resume first', (m) => m.resume(m.state.suspended[0]?.suspendId ?? 'none')) },
+  { weight: 1, arbitrary: fixed('discard first suspended', (m) => m.discardSuspended(m.state.suspended[0]?.suspendId ?? 'none')) },
   { weight: 2, arbitrary: fixed('markPrinted', (m) => m.markPrinted()) },
   { weight: 1, arbitrary: fixed('newSale', (m) => m.newSale()) },
   { weight: 1, arbitrary: fixed('commit', (m) => m.commit()) },

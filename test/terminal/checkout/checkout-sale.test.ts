@@ -229,6 +229,11 @@ describe('checkout: a sale from idle to printed', () => {
     expect(again.resume(plain)).toEqual({ ok: true });
     expect(again.state.lines.map((l) => l.sku)).toEqual(['COLA']);
     expect(f.store.listSuspended(10).map((x) => x.suspendId)).toEqual([withCard]);
+    // A basket that cannot be resumed can be dropped, durably.
+    expect(again.discardSuspended('01JNOSUCHSALE0000000000000')).toMatchObject({ ok: false, error: { code: 'SUSPENDED_NOT_FOUND' } });
+    expect(again.discardSuspended(withCard)).toEqual({ ok: true });
+    expect(again.state.suspended).toEqual([]);
+    expect(f.store.listSuspended(10)).toEqual([]);
     again.close();
   });
 
