@@ -7,6 +7,7 @@ import type { GatewayDb } from './db/database.js';
 import { HierarchyService } from './hierarchy/hierarchy-service.js';
 import { LedgerService } from './ledger/ledger-service.js';
 import { RechargePlanService } from './ledger/recharge-plan-service.js';
+import { GrowthService } from './members/growth-service.js';
 import { MemberService } from './members/member-service.js';
 import { RuleSetService } from './rules/rule-set-service.js';
 
@@ -21,6 +22,7 @@ export interface Services {
   cards: CardService;
   rechargePlans: RechargePlanService;
   ruleSets: RuleSetService;
+  growth: GrowthService;
 }
 
 export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Services {
@@ -37,5 +39,6 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Servi
     cards: new CardService(gdb, clock, members, ledger),
     rechargePlans: new RechargePlanService(gdb, clock),
     ruleSets: new RuleSetService(gdb, clock),
+    growth: new GrowthService(gdb, clock),
   };
 }

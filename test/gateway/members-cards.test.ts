@@ -164,6 +164,36 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     }
   });
 
+  it('records growth value once per key and moves the tier by the published tiers (downgrade only when periodic)', async () => {
+    const tiers = [
+      { tierId: 'silver', name: { zh: '银卡', en: 'Silver' }, growthThreshold: 0 },
+      { tierId: 'gold', name: { zh: '金卡', en: 'Gold' }, growthThreshold: 1_000 },
+    ];
+    const draft = await hq.post('/v1/rule-sets/drafts', { name: 'tiers', content: { tiers } });
+    expect((await hq.post(`/v1/rule-sets/drafts/${draft.body.id}/publish`)).status).toBe(201);
+    const m = (await hq.post('/v1/members', { name: '成长', phone: '13500006666', storeId })).body;
+    const grow = (key: string, delta: number, mode = 'upgrade') => hq.post(`/v1/members/${m.id}/growth`, { idempotencyKey: key, delta, source: 'adjustment', mode });
+    const steps = [await grow('g1', 500), await grow('g2', 600), await grow('g3', -800), await grow('g4', 0, 'periodic')];
+    expect(steps.map((r) => [r.body.growthAfter, r.body.tierBefore, r.body.tierAfter, r.body.change])).toEqual([
+      [500, null, 'silver', 'upgrade'],
+      [1_100, 'silver', 'gold', 'upgrade'],
+      [300, 'gold', 'gold', 'none'],
+      [300, 'gold', 'silver', 'downgrade'],
+    ]);
+    expect((await grow('g2', 600)).body).toEqual({ ...steps[1]!.body, replayed: true });
+    const detail = (await hq.get(`/v1/members/${m.id}`)).body;
+    expect([detail.growth, detail.tierId]).toEqual([300, 'silver']);
+    expect(detail.growthHistory.map((h: { delta: number; tierAfter: string }) => [h.delta, h.tierAfter])).toEqual([[0, 'silver'], [-800, 'gold'], [600, 'gold'], [500, 'silver']]);
+  });
+
+  it('binds RFID/IC UIDs to a card, upper-cased and once each', async () => {
+    const m = (await hq.post('/v1/members', { name: '绑卡', phone: '13500007777', storeId })).body;
+    await hq.post('/v1/cards', { memberId: m.id, cardTypeId: personalType, cardNo: '6200007777' });
+    await hq.post('/v1/cards/6200007777/uids', { uid: '04a1b2c3' });
+    expect((await hq.post('/v1/cards/6200007777/uids', { uid: '04A1B2C3' })).body.uids).toEqual(['04A1B2C3']);
+    expect((await hq.post('/v1/cards/6200007777/uids', { uid: 'xyz' })).body.error).toMatchObject({ code: 'VALIDATION', field: 'uid' });
+  });
+
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
     const doc = (await t.client.get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');

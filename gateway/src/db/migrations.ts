@@ -337,8 +337,30 @@ const initial: Migration = {
   },
 };
 
+const growthHistory: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('growth_history')
+      .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())
+      .addColumn('id', 'varchar(26)', (c) => c.notNull())
+      .addColumn('member_id', 'varchar(26)', (c) => c.notNull())
+      .addColumn('idempotency_key', 'varchar(128)', (c) => c.notNull())
+      .addColumn('source', 'varchar(32)', (c) => c.notNull())
+      .addColumn('delta', 'bigint', (c) => c.notNull())
+      .addColumn('growth_after', 'bigint', (c) => c.notNull())
+      .addColumn('tier_before', 'varchar(64)')
+      .addColumn('tier_after', 'varchar(64)')
+      .addColumn('change', 'varchar(16)', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('growth_history_pk', ['merchant_id', 'id'])
+      .execute();
+    await db.schema.createIndex('growth_history_key_uq').on('growth_history').columns(['merchant_id', 'idempotency_key']).unique().execute();
+    await db.schema.createIndex('growth_history_member_ix').on('growth_history').columns(['merchant_id', 'member_id', 'id']).execute();
+  },
+};
+
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_sync': syncMigration };
+    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory };
   },
 };

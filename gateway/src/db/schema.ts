@@ -209,7 +209,22 @@ export interface AuditLogTable {
   after: string | null;
 }
 
+export interface GrowthHistoryTable {
+  merchant_id: string;
+  id: string;
+  member_id: string;
+  idempotency_key: string;
+  source: string;
+  delta: Int;
+  growth_after: Int;
+  tier_before: string | null;
+  tier_after: string | null;
+  change: string;
+  created_at: Int;
+}
+
 export interface GatewayDatabase {
+  growth_history: GrowthHistoryTable;
   merchants: MerchantTable;
   regions: RegionTable;
   stores: StoreTable;

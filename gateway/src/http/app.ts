@@ -71,6 +71,8 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   });
   app.onError((error, c) => {
     if (error instanceof GatewayError) {
+      // The rest of an oversized body is never read: tell the client this connection is done.
+      if (error.code === 'PAYLOAD_TOO_LARGE') c.header('connection', 'close');
       return c.json({ error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } }, error.status as 400);
     }
     if (error instanceof HTTPException) {

@@ -88,7 +88,17 @@ export const MemberDetailSchema = MemberSummarySchema.omit({ phoneMasked: true }
   storedValue: z.object({ principalFen: Fen, bonusFen: Fen }),
   points: z.object({ balance: z.number().int(), lots: z.array(z.object({ lotId: z.string(), points: z.number().int(), expiresOn: z.string().nullable() })) }),
   notes: z.array(z.object({ id: z.string(), staffId: z.string(), body: z.string(), createdAt: z.number() })),
+  growthHistory: z.array(z.object({ id: z.string(), source: z.string(), delta: z.number(), growthAfter: z.number(), tierBefore: z.string().nullable(), tierAfter: z.string().nullable(), change: z.string(), createdAt: z.number() })),
 }).openapi('MemberDetail');
+export const GrowthBody = z.object({
+  idempotencyKey: IdempotencyKey,
+  delta: z.number().int().min(-1e9).max(1e9),
+  source: z.enum(['review', 'signIn', 'adjustment', 'rfm', 'evaluation']).default('adjustment'),
+  mode: z.enum(['upgrade', 'periodic']).default('upgrade'),
+});
+export const GrowthChangeSchema = z.object({
+  memberId: z.string(), delta: z.number(), growthAfter: z.number(), tierBefore: z.string().nullable(), tierAfter: z.string().nullable(), change: z.enum(['upgrade', 'downgrade', 'none']), replayed: z.boolean(),
+}).openapi('GrowthChange');
 export const TagsBody = z.object({ add: z.array(z.string().max(64)).max(32).optional(), remove: z.array(z.string().max(64)).max(32).optional() });
 export const NoteBody = z.object({ body: z.string().trim().min(1).max(2000) });
 export const NoteSchema = z.object({ id: z.string(), staffId: z.string(), body: z.string(), createdAt: z.number() });

@@ -64,6 +64,7 @@ export interface MemberDetail extends Omit<MemberSummary, 'phoneMasked'> {
   storedValue: { principalFen: number; bonusFen: number };
   points: { balance: number; lots: { lotId: string; points: number; expiresOn: string | null }[] };
   notes: { id: string; staffId: string; body: string; createdAt: number }[];
+  growthHistory: { id: string; source: string; delta: number; growthAfter: number; tierBefore: string | null; tierAfter: string | null; change: string; createdAt: number }[];
 }
 
 export interface MemberSearch extends PageQuery {
@@ -280,6 +281,14 @@ export class MemberService {
       .orderBy('id', 'desc')
       .limit(MAX_NOTES_IN_VIEW)
       .execute();
+    const growth = await db
+      .selectFrom('growth_history')
+      .selectAll()
+      .where('merchant_id', '=', actor.merchantId)
+      .where('member_id', '=', memberId)
+      .orderBy('id', 'desc')
+      .limit(MAX_NOTES_IN_VIEW)
+      .execute();
     return {
       ...summaryFields(row, tags.get(memberId) ?? []),
       phone: row.phone,
@@ -292,6 +301,7 @@ export class MemberService {
       storedValue,
       points: { balance: Number(pointsRow?.balance ?? 0), lots: lots.map((l) => ({ lotId: l.id, points: Number(l.points_remaining), expiresOn: l.expires_on })) },
       notes: notes.map((n) => ({ id: n.id, staffId: n.staff_id, body: n.body, createdAt: Number(n.created_at) })),
+      growthHistory: growth.map((r) => ({ id: r.id, source: r.source, delta: Number(r.delta), growthAfter: Number(r.growth_after), tierBefore: r.tier_before, tierAfter: r.tier_after, change: r.change, createdAt: Number(r.created_at) })),
     };
   }
 

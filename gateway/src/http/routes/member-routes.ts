@@ -5,7 +5,7 @@ import { listMemberLedger } from '../../ledger/ledger-service.js';
 import type { Services } from '../../services.js';
 import { addRoute, type GatewayApp } from '../route.js';
 import {
-  AttributeDefinitionSchema, LedgerEntrySchema, MemberBody, MemberDetailSchema, MemberPatch, MemberSearchQuery, MemberSummarySchema, NoteBody, NoteSchema, Paging, TagsBody, pageOf, params,
+  AttributeDefinitionSchema, GrowthBody, GrowthChangeSchema, LedgerEntrySchema, MemberBody, MemberDetailSchema, MemberPatch, MemberSearchQuery, MemberSummarySchema, NoteBody, NoteSchema, Paging, TagsBody, pageOf, params,
 } from '../schemas.js';
 
 export function memberRoutes(app: GatewayApp, s: Services): void {
@@ -20,6 +20,11 @@ export function memberRoutes(app: GatewayApp, s: Services): void {
   addRoute(app, { method: 'post', path: '/v1/members/{memberId}/tags', tag: 'members', summary: 'Add and remove tags', params: params.memberId, body: TagsBody, response: z.object({ tags: z.array(z.string()) }) }, async ({ actor, params: p, body }) => ({ tags: await m.setTags(actor, p.memberId, body) }));
   addRoute(app, { method: 'get', path: '/v1/members/{memberId}/notes', tag: 'members', summary: 'Follow-up notes (回访记录)', params: params.memberId, query: Paging, response: pageOf(NoteSchema) }, ({ actor, params: p, query }) => m.listNotes(actor, p.memberId, query));
   addRoute(app, { method: 'post', path: '/v1/members/{memberId}/notes', tag: 'members', summary: 'Add a follow-up note', params: params.memberId, body: NoteBody, response: NoteSchema, status: 201 }, ({ actor, params: p, body }) => m.addNote(actor, p.memberId, body.body));
+  addRoute(app, { method: 'post', path: '/v1/members/{memberId}/growth', tag: 'members', summary: 'Add or remove growth value (成长值); the tier follows the active rule set', params: params.memberId, body: GrowthBody, response: GrowthChangeSchema, status: 201 }, async ({ actor, params: p, body }) => {
+    require(actor, 'points.write');
+    await m.visibleRow(actor, p.memberId);
+    return s.growth.addGrowth(actor, { ...body, memberId: p.memberId });
+  });
   addRoute(app, { method: 'get', path: '/v1/members/{memberId}/ledger', tag: 'members', summary: "The member's ledger transactions with postings (fen / points)", params: params.memberId, query: Paging, response: pageOf(LedgerEntrySchema) }, async ({ actor, params: p, query }) => {
     require(actor, 'member.read');
     await m.visibleRow(actor, p.memberId);
