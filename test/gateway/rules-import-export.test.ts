@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../gateway/src/context.js';
+import { syncDb } from '../../gateway/src/sync/sync-tables.js';
 import { DIALECTS } from './harness.js';
 import { login, startTestGateway, type Client, type TestGateway } from './http-harness.js';
 
@@ -140,5 +141,27 @@ describe.each(DIALECTS)('rule sets, import and export on %s', (dialect) => {
     expect(sheet.rowCount).toBe(2);
     const row = sheet.getRow(2).values as unknown[];
     expect([row[3], row[4], row[6], row[7], row[8], row[13]]).toEqual(['recharge', '7700000010', 12_345, 12_345, 0, 'exp-1']);
+  });
+
+  it('exports synced sales and refunds, refunds negative, scoped to the stores the user sees', async () => {
+    // The rows sync (test/sync) stores for each applied event; written directly here to test the export alone.
+    const merchantId = (await t.gw.services.auth.authenticate(hq.token!)).merchantId;
+    const sale = {
+      eventId: '01KAAAAAAAAAAAAAAAAAAAAAA1', saleId: '01KAAAAAAAAAAAAAAAAAAAAAS1', receiptNo: 'BJ01-000001', occurredAt: '2026-03-01T10:00:00+08:00', businessDate: '2026-03-01',
+      memberId: null, totals: { grossFen: 2_500, discountFen: 300, pointsCashFen: 0, roundingFen: 0, payableFen: 2_200 }, tenders: [{ kind: 'cash', amountFen: 2_200 }], pointsEarned: 0, pointsSpent: 0,
+    };
+    const refund = { eventId: '01KAAAAAAAAAAAAAAAAAAAAAA2', saleId: sale.saleId, receiptNo: sale.receiptNo, occurredAt: '2026-03-01T11:00:00+08:00', memberId: null, refundFen: 1_000, tenders: [{ kind: 'cash', amountFen: 1_000 }], pointsReversed: 0 };
+    for (const [type, body] of [['saleCommitted', sale], ['saleRefunded', refund]] as const) {
+      await syncDb(t.gw.services.gdb).insertInto('sync_events').values({
+        merchant_id: merchantId, event_id: body.eventId, terminal_id: '01KAAAAAAAAAAAAAAAAAAAAAT1', store_id: storeId, type, sale_id: sale.saleId,
+        occurred_at: body.occurredAt, received_at: t.clock.nowMs(), offline: 1, body: JSON.stringify(body),
+      } as never).execute();
+    }
+    const csv = await hq.get('/v1/exports/sales?format=csv');
+    const rows = parse(csv.text.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.type, r.receipt_no, r.payable_fen, r.tenders_fen, r.offline])).toEqual([
+      ['sale', 'BJ01-000001', '2200', 'cash:2200', '1'],
+      ['refund', 'BJ01-000001', '-1000', 'cash:1000', '1'],
+    ]);
   });
 });

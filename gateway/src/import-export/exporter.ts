@@ -2,11 +2,12 @@
 // XLSX. Phones are masked in exports; amounts are integer fen in columns named *_fen.
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { maskPhone } from '@pos/protocol';
+import { maskPhone, type SaleCommittedBody, type SaleRefundedBody } from '@pos/protocol';
 import { require, storesInScope } from '../auth/permissions.js';
 import type { Actor } from '../context.js';
 import type { GatewayDb } from '../db/database.js';
 import { GatewayError } from '../errors.js';
+import { syncDb } from '../sync/sync-tables.js';
 
 export const MAX_EXPORT_ROWS = 100_000;
 export type ExportFormat = 'csv' | 'xlsx';
@@ -71,6 +72,35 @@ export async function ledgerTable(gdb: GatewayDb, actor: Actor, range: { fromMs?
     rows: rows.map((r) => {
       const result = JSON.parse(r.result) as { principalFen?: number; bonusFen?: number };
       return [r.id, new Date(Number(r.created_at)).toISOString(), r.kind, r.card_no ?? '', r.member_id ?? '', Number(r.amount), result.principalFen ?? '', result.bonusFen ?? '', Number(r.refunded_amount), r.reason ?? '', r.store_id ?? '', r.staff_id ?? '', r.idempotency_key];
+    }),
+  };
+}
+
+/** Sales and refunds as synced from the terminals (one row per event; refunds negative), amounts in fen. */
+export async function salesTable(gdb: GatewayDb, actor: Actor, range: { fromMs?: number | undefined; toMs?: number | undefined }): Promise<Table> {
+  require(actor, 'export');
+  const scope = await storesInScope(gdb.db, actor);
+  let q = syncDb(gdb)
+    .selectFrom('sync_events')
+    .select(['event_id', 'type', 'store_id', 'terminal_id', 'occurred_at', 'received_at', 'offline', 'body'])
+    .where('merchant_id', '=', actor.merchantId)
+    .where('type', 'in', ['saleCommitted', 'saleRefunded']);
+  if (scope !== 'all') q = q.where('store_id', 'in', scope.length ? scope : ['-']);
+  if (range.fromMs !== undefined) q = q.where('received_at', '>=', range.fromMs);
+  if (range.toMs !== undefined) q = q.where('received_at', '<', range.toMs);
+  const rows = await q.orderBy('event_id').limit(MAX_EXPORT_ROWS + 1).execute();
+  tooMany(rows.length);
+  const tenders = (list: { kind: string; amountFen: number }[]) => list.map((t) => `${t.kind}:${t.amountFen}`).join(';');
+  return {
+    name: 'sales',
+    columns: ['event_id', 'type', 'sale_id', 'receipt_no', 'occurred_at', 'business_date', 'store_id', 'terminal_id', 'member_id', 'gross_fen', 'discount_fen', 'payable_fen', 'tenders_fen', 'points_earned', 'points_spent', 'offline'],
+    rows: rows.map((r) => {
+      if (r.type === 'saleCommitted') {
+        const b = JSON.parse(r.body) as SaleCommittedBody;
+        return [r.event_id, 'sale', b.saleId, b.receiptNo, b.occurredAt, b.businessDate, r.store_id, r.terminal_id, b.memberId ?? '', b.totals.grossFen, b.totals.discountFen, b.totals.payableFen, tenders(b.tenders), b.pointsEarned, b.pointsSpent, Number(r.offline)];
+      }
+      const b = JSON.parse(r.body) as SaleRefundedBody;
+      return [r.event_id, 'refund', b.saleId, b.receiptNo, b.occurredAt, '', r.store_id, r.terminal_id, b.memberId ?? '', '', '', -b.refundFen, tenders(b.tenders), '', -b.pointsReversed, Number(r.offline)];
     }),
   };
 }

@@ -1,6 +1,6 @@
 // POST /v1/imports/members (CSV or XLSX body, dry run) and GET /v1/exports/{members,ledger}.
 import { z } from '@hono/zod-openapi';
-import { ledgerTable, membersTable, render } from '../../import-export/exporter.js';
+import { ledgerTable, membersTable, render, salesTable } from '../../import-export/exporter.js';
 import { MemberImporter, rowsFromCsv, rowsFromXlsx } from '../../import-export/member-import.js';
 import type { Services } from '../../services.js';
 import { GatewayError } from '../../errors.js';
@@ -38,5 +38,8 @@ export function importExportRoutes(app: GatewayApp, s: Services): void {
   );
   addRoute(app, { method: 'get', path: '/v1/exports/ledger', tag: 'import/export', summary: 'Ledger transactions in scope as CSV or XLSX (amounts in fen)', query: LedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
     send(c as never, await render(await ledgerTable(s.gdb, actor, query), query.format)),
+  );
+  addRoute(app, { method: 'get', path: '/v1/exports/sales', tag: 'import/export', summary: 'Synced sales and refunds in scope as CSV or XLSX (amounts in fen; refunds negative)', query: LedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
+    send(c as never, await render(await salesTable(s.gdb, actor, query), query.format)),
   );
 }
