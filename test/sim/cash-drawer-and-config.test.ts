@@ -66,12 +66,12 @@ describe('printer receive buffer', () => {
     const session = printer.openSession(() => undefined);
     const line = new Uint8Array(1024).fill(0x41);
     line[1023] = 0x0a;
-    // The first chunk goes straight to the print engine; the next four fill 4 KiB of buffer; the sixth is lost.
+    // The first 1 KiB fills the buffer (busy from then on); four buffers' worth is kept, the rest is lost.
     const accepted = [1, 2, 3, 4, 5, 6].map(() => session.write(line));
-    expect(accepted).toEqual([true, false, false, false, false, false]);
+    expect(accepted).toEqual([false, false, false, false, false, false]);
     expect(printer.bufferedBytes).toBe(4096);
-    expect(printer.overflowedBytes).toBe(1024);
-    expect(problems).toEqual(['receive buffer overflow: 1024 bytes dropped']);
+    expect(printer.overflowedBytes).toBe(2048);
+    expect(problems).toEqual(['receive buffer overflow: 1024 bytes dropped', 'receive buffer overflow: 1024 bytes dropped']);
     printer.setFaults({ offline: true });
   });
 });

@@ -54,6 +54,7 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
   private readonly builder: ReceiptBuilder;
   private readonly queue: QueuedChunk[] = [];
   private pending: { command: ParsedCommand; reply: (bytes: Buffer) => void }[] = [];
+  /** Received bytes not yet printed: queued chunks plus parsed commands waiting to run (an incomplete command inside the parser is not counted, so a large image can always complete). */
   private queuedBytes = 0;
   private full = false;
   private pumping = false;
@@ -166,19 +167,26 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
           if (!next) break;
           this.queuedBytes -= next.bytes.length;
           this.pending = this.stream.push(next.bytes).map((command) => ({ command, reply: next.reply }));
-          if (this.full && this.queuedBytes < this.receiveBufferBytes / 2) {
-            this.full = false;
-            this.emit('drain');
-          }
+          for (const p of this.pending) this.queuedBytes += p.command.length;
+          this.drainIfRoom();
           continue;
         }
         const item = this.pending.shift()!;
         await this.execute(item.command, item.reply);
+        this.queuedBytes = Math.max(0, this.queuedBytes - item.command.length);
+        this.drainIfRoom();
       }
     } finally {
       this.pumping = false;
       const waiters = this.idleWaiters.splice(0, this.idleWaiters.length);
       for (const w of waiters) w();
+    }
+  }
+
+  private drainIfRoom(): void {
+    if (this.full && this.queuedBytes < this.receiveBufferBytes / 2) {
+      this.full = false;
+      this.emit('drain');
     }
   }
 
@@ -200,7 +208,9 @@ export class EscPosPrinter extends EventEmitter<{ receipt: [PrinterJob]; drain: 
         this.faults = { ...this.faults, autocutterError: false };
         if (c.clearBuffers) {
           this.queue.length = 0;
+          this.pending = [];
           this.queuedBytes = 0;
+          this.drainIfRoom();
         }
         return;
       case 'unknown':
