@@ -20,6 +20,7 @@ beforeAll(async () => {
     devices: [
       { class: 'printer', id: 'printer', tcpPort: 0, usb: false },
       { class: 'scanner', id: 'scanner', transport: 'serial' },
+      { class: 'scanner', id: 'scanner-2', transport: 'hid', vendorId: 0x05e0, productId: 0x1200 },
       { class: 'magstripe', id: 'magstripe', transport: 'hid', vendorId: 0x0801, productId: 0x0001 },
       { class: 'pole-display', id: 'pole-display' },
     ],
@@ -48,8 +49,9 @@ describe('control page', () => {
     await page.getByTestId('device-printer').waitFor();
     expect(await page.title()).toBe('POS 硬件模拟器 控制台');
     const headings = await page.locator('.card h2').allTextContents();
-    expect(headings).toEqual(['小票打印机 · printer', '扫码枪 · scanner', '磁条卡读卡器 · magstripe', '客显屏 · pole-display']);
+    expect(headings).toEqual(['小票打印机 · printer', '扫码枪 · scanner', '扫码枪 · scanner-2', '磁条卡读卡器 · magstripe', '客显屏 · pole-display']);
     expect(await page.getByTestId('device-scanner').locator('.addr').textContent()).toBe(`serial ${sim.map.devices.find((d) => d.id === 'scanner')!.address}`);
+    expect(await page.getByTestId('device-scanner-2').locator('.addr').textContent()).toBe('hid hid_05e0:1200');
   });
 
   it('prints the demo receipt and shows it as a picture', async () => {
@@ -102,10 +104,10 @@ describe('control page', () => {
   it('unplug and plug in from the page', async () => {
     await page.getByTestId('device-magstripe').getByTestId('unplug').click();
     await expect.poll(() => page.getByTestId('plugged-magstripe').textContent()).toBe('已拔出');
-    expect(sim.hidBackend.devices()).toEqual([]);
+    expect(sim.hidBackend.devices().map((d) => d.productId)).toEqual([0x1200]);
     await page.getByTestId('device-magstripe').getByTestId('replug').click();
     await expect.poll(() => page.getByTestId('plugged-magstripe').textContent()).toBe('已连接');
-    expect(sim.hidBackend.devices()).toHaveLength(1);
+    expect(sim.hidBackend.devices()).toHaveLength(2);
   });
 
   it('switches to English', async () => {

@@ -32,7 +32,7 @@ export function controlPageHtml(lang: PageLang): string {
 <title>${t.title}</title>
 <style>
   body { font-family: "WenQuanYi Zen Hei", system-ui, sans-serif; margin: 1rem; background: #f4f4f4; }
-  .devices { display: flex; flex-wrap: wrap; gap: 1rem; }
+  .devices { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
   .card { background: #fff; border: 1px solid #ccc; border-radius: 6px; padding: .75rem; min-width: 18rem; }
   .card h2 { font-size: 1.05rem; margin: 0 0 .25rem; }
   .addr { color: #555; font-size: .8rem; font-family: monospace; }

@@ -86,7 +86,9 @@ function printerStatusBytes(state: PrinterState): string[] {
 
 export function simulatorState(sim: RunningSimulator): unknown {
   const devices = [...sim.devices.values()].map((d) => {
-    const entries = sim.map.devices.filter((e) => e.id === d.id || e.id.startsWith(`${d.id}-`));
+    // A printer also appears as its USB, serial and drawer entries; other devices have one entry.
+    const own = d.class === 'printer' ? [d.id, `${d.id}-usb`, `${d.id}-serial`, `${d.id}-drawer`] : [d.id];
+    const entries = sim.map.devices.filter((e) => own.includes(e.id));
     const base = { id: d.id, class: d.class, transports: entries.map((e) => ({ transport: e.transport, address: e.address })) };
     switch (d.class) {
       case 'printer': {
