@@ -2,7 +2,7 @@
 // built from real command introducers so the parser's deeper branches are reached.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { EscPosStream, ReceiptBuilder, receiptToText } from '../../hardware-sim/src/escpos/index.js';
+import { decodeEscPos, EscPosStream, ReceiptBuilder, receiptToText, renderReceiptPng } from '../../hardware-sim/src/escpos/index.js';
 
 function decodeAll(bytes: Uint8Array, chunk: number): { commands: number; consumed: number; text: string } {
   const stream = new EscPosStream();
@@ -54,5 +54,27 @@ describe('ESC/POS decoder robustness', () => {
       }),
       { numRuns: 2_000, seed: 7 },
     );
+  });
+
+  it('renders 60 receipts made of random commands to PNG without throwing, and clips images to the paper', async () => {
+    const piece = fc.oneof(
+      fc.constantFrom(...introducers).map((a) => Uint8Array.from(a)),
+      fc.uint8Array({ minLength: 1, maxLength: 12 }),
+      // A huge raster header (1024 bytes × 4095 rows, quadruple size) with a little data behind it.
+      fc.constant(Uint8Array.of(0x1d, 0x76, 0x30, 3, 0, 4, 0xff, 0x0f, 0xff, 0xff)),
+    );
+    const samples = fc.sample(fc.array(piece, { maxLength: 40 }), { numRuns: 60, seed: 11 });
+    for (const pieces of samples) {
+      const bytes = Uint8Array.from(pieces.flatMap((p) => [...p]));
+      for (const receipt of decodeEscPos(bytes).receipts) {
+        const png = await renderReceiptPng(receipt);
+        expect(png.readUInt32BE(16)).toBe(608);
+      }
+    }
+    // A complete 8192-dot wide raster prints clipped to the 576-dot head.
+    const wide = Uint8Array.from([0x1d, 0x76, 0x30, 1, 0, 4, 2, 0, ...new Uint8Array(2048).fill(0xff)]);
+    const [receipt] = decodeEscPos(wide).receipts;
+    expect(receipt!.blocks[0]).toMatchObject({ kind: 'image', scaleX: 2, image: { widthDots: 8192, heightDots: 2 } });
+    expect((await renderReceiptPng(receipt!)).readUInt32BE(16)).toBe(608);
   });
 });

@@ -90,7 +90,7 @@ export async function renderReceiptPng(receipt: Receipt): Promise<Buffer> {
         break;
       }
       case 'image':
-        prepared.push({ block, heightDots: block.image.heightDots * block.scaleY });
+        prepared.push({ block, heightDots: Math.min(MAX_HEIGHT_DOTS, block.image.heightDots * block.scaleY) });
         break;
       case 'feed':
         prepared.push({ block, heightDots: block.dots });
@@ -138,8 +138,9 @@ function drawBlock(ctx: SKRSContext2D, p: Prepared, top: number): void {
       break;
     }
     case 'image': {
-      const w = block.image.widthDots * block.scaleX;
-      const h = block.image.heightDots * block.scaleY;
+      // Dots beyond the paper are not printed, as on a real head; this also bounds the bitmap we allocate.
+      const w = Math.min(PAPER_WIDTH_DOTS, block.image.widthDots * block.scaleX);
+      const h = Math.min(MAX_HEIGHT_DOTS, block.image.heightDots * block.scaleY);
       const x0 = MARGIN_DOTS + blockX(block.align, w);
       const data = ctx.createImageData(Math.max(1, w), Math.max(1, h));
       const { bits, widthBytes } = block.image;
