@@ -206,6 +206,8 @@ function drawRun(ctx: SKRSContext2D, run: TextRun, startX: number, baseline: num
   // Upside-down mode turns the whole line: characters come out in reverse order, each rotated.
   const chars = run.style.upsideDown ? [...run.text].reverse() : [...run.text];
   for (const ch of chars) {
+    // Characters past the right edge would fall off the paper; stop drawing (bounds the work too).
+    if (x > PAPER_WIDTH_DOTS + MARGIN_DOTS * 2) break;
     const wide = isWide(ch.codePointAt(0) ?? 0);
     const cellW = (wide ? cell.w * 2 : cell.w) * widthTimes;
     ctx.save();
