@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { PNG } from 'pngjs';
 import {
-  chineseSaleReceipt, decodeEscPos, EscPosStream, ReceiptBuilder, receiptToText, renderReceiptPng, type Receipt,
+  chineseSaleReceipt, decodeEscPos, EscPosStream, ReceiptBuilder, receiptToText, renderReceiptPng, wrapRuns, type Receipt,
 } from '../../hardware-sim/src/escpos/index.js';
 
 const ESC = 0x1b;
@@ -122,6 +122,16 @@ describe('ESC/POS decoder on our receipts', () => {
     const px = (x: number, y: number): number => png.data[(y * png.width + x) * 4] ?? -1;
     // Line box 30 dots from the 16-dot margin, baseline 6 above its bottom, glyph top 24 - 4 above that.
     expect([px(16, 20), px(16, 43), px(16, 44), px(17, 30), px(16, 19)]).toEqual([0, 0, 255, 255, 255]);
+  });
+
+  it('wraps a line longer than the 576-dot print area like the printer does (48 font-A cells, CJK two)', async () => {
+    const [receipt] = decodeEscPos(bytes([FS, 0x26], gb(`${'x'.repeat(46)}会员卡`), [0x0a])).receipts;
+    const block = receipt!.blocks[0]!;
+    const lines = block.kind === 'text' ? wrapRuns(block.runs, 576) : [];
+    expect(lines.map((l) => l.map((r) => r.text).join(''))).toEqual([`${'x'.repeat(46)}会`, '员卡']);
+    const tall = PNG.sync.read(await renderReceiptPng(receipt!));
+    const short = PNG.sync.read(await renderReceiptPng(decodeEscPos(bytes('x', [0x0a])).receipts[0]!));
+    expect(tall.height - short.height).toBe(30);
   });
 
   it('draws raster dots exactly where the image says', async () => {

@@ -42,7 +42,36 @@ const bwipIds: Record<string, string> = {
 };
 
 type Prepared =
-  | { block: ReceiptBlock; heightDots: number; picture?: Image; note?: string };
+  | { block: ReceiptBlock; heightDots: number; picture?: Image; note?: string; runs?: TextRun[] };
+
+const MAX_WRAPPED_LINES = 64;
+
+/** Splits a line's runs where the printer wraps: at the print area's right edge, by character. */
+export function wrapRuns(runs: TextRun[], areaDots: number): TextRun[][] {
+  const lines: TextRun[][] = [[]];
+  let used = 0;
+  for (const run of runs) {
+    const cell = fontCell(run.style.font);
+    let piece = '';
+    const flush = (): void => {
+      if (piece) lines[lines.length - 1]!.push({ ...run, text: piece });
+      piece = '';
+    };
+    for (const ch of run.glyph ? [run.text] : [...run.text]) {
+      const w = (isWide(ch.codePointAt(0) ?? 0) ? cell.w * 2 : cell.w) * run.style.widthTimes;
+      if (used + w > areaDots && used > 0) {
+        flush();
+        if (lines.length >= MAX_WRAPPED_LINES) return lines;
+        lines.push([]);
+        used = 0;
+      }
+      piece += ch;
+      used += w;
+    }
+    flush();
+  }
+  return lines;
+}
 
 async function symbolPicture(block: ReceiptBlock): Promise<{ picture?: Image; note?: string }> {
   try {
@@ -85,8 +114,10 @@ export async function renderReceiptPng(receipt: Receipt): Promise<Buffer> {
   for (const block of receipt.blocks) {
     switch (block.kind) {
       case 'text': {
-        const tallest = Math.max(24, ...block.runs.map((r) => fontCell(r.style.font).h * r.style.heightTimes));
-        prepared.push({ block, heightDots: Math.max(block.lineSpacingDots, tallest + 6) });
+        for (const runs of wrapRuns(block.runs, Math.max(24, PAPER_WIDTH_DOTS - block.leftMarginDots))) {
+          const tallest = Math.max(24, ...runs.map((r) => fontCell(r.style.font).h * r.style.heightTimes));
+          prepared.push({ block, runs, heightDots: Math.max(block.lineSpacingDots, tallest + 6) });
+        }
         break;
       }
       case 'image':
@@ -131,10 +162,11 @@ function drawBlock(ctx: SKRSContext2D, p: Prepared, top: number): void {
   const block = p.block;
   switch (block.kind) {
     case 'text': {
-      const lineWidth = block.runs.reduce((w, r) => w + runWidthDots(r), 0);
+      const runs = p.runs ?? block.runs;
+      const lineWidth = runs.reduce((w, r) => w + runWidthDots(r), 0);
       let x = MARGIN_DOTS + blockX(block.align, lineWidth, block.leftMarginDots);
       const baseline = top + p.heightDots - 6;
-      for (const run of block.runs) x = drawRun(ctx, run, x, baseline);
+      for (const run of runs) x = drawRun(ctx, run, x, baseline);
       break;
     }
     case 'image': {
