@@ -60,6 +60,15 @@ describe('third-party ESC/POS samples', () => {
     expect(sizes.slice(8, 16)).toEqual(['1x4', '2x4', '3x4', '4x4', '5x4', '6x4', '7x4', '8x4']);
   });
 
+  it('margins-and-spacing.bin sets GS L margins and GS W print widths per line', () => {
+    const [receipt] = decodeEscPos(readSharedData('escpos-php/margins-and-spacing.bin')).receipts;
+    const layout = receipt!.blocks.flatMap((b) => (b.kind === 'text' ? [[b.runs.map((r) => r.text).join(''), b.leftMarginDots, b.printAreaDots, b.align]] : []));
+    expect(layout).toContainEqual(['left margin 64', 64, 576, 'left']);
+    expect(layout).toContainEqual(['left margin 512', 512, 576, 'left']);
+    expect(layout).toContainEqual(['page width 128', 0, 128, 'right']);
+    expect(layout.at(-1)).toEqual(['page width 64', 0, 64, 'right']);
+  });
+
   it('qr-code.bin stores and prints each QR with its data and module size', () => {
     const [receipt] = decodeEscPos(readSharedData('escpos-php/qr-code.bin')).receipts;
     const qrs = receipt!.blocks.filter((b) => b.kind === 'qr');

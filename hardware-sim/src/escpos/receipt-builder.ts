@@ -30,7 +30,7 @@ export interface TextRun {
 }
 
 export type ReceiptBlock =
-  | { kind: 'text'; runs: TextRun[]; align: Align; leftMarginDots: number; lineSpacingDots: number }
+  | { kind: 'text'; runs: TextRun[]; align: Align; leftMarginDots: number; printAreaDots: number; lineSpacingDots: number }
   | { kind: 'image'; image: RasterBits; scaleX: number; scaleY: number; align: Align; source: 'raster' | 'graphics' | 'bit-image' }
   | { kind: 'barcode'; system: BarcodeSystem; data: string; heightDots: number; moduleDots: number; hri: 'none' | 'above' | 'below' | 'both'; align: Align }
   | { kind: 'qr'; data: string; moduleDots: number; errorCorrection: 'L' | 'M' | 'Q' | 'H'; align: Align }
@@ -59,6 +59,8 @@ const codePages: Record<number, string> = {
 };
 
 export const DEFAULT_LINE_SPACING_DOTS = 30;
+/** 80 mm paper at 203 dpi: 72 mm printable, 576 dots. */
+export const DEFAULT_PRINT_AREA_DOTS = 576;
 const MAX_BLOCKS_PER_RECEIPT = 20_000;
 const MAX_PROBLEMS_PER_RECEIPT = 1_000;
 
@@ -75,6 +77,7 @@ export class ReceiptBuilder {
   private align: Align = 'left';
   private lineSpacingDots = DEFAULT_LINE_SPACING_DOTS;
   private leftMarginDots = 0;
+  private printAreaDots = DEFAULT_PRINT_AREA_DOTS;
   private codePage = 0;
   private kanji: boolean;
   private runs: TextRun[] = [];
@@ -144,6 +147,7 @@ export class ReceiptBuilder {
         this.align = 'left';
         this.lineSpacingDots = DEFAULT_LINE_SPACING_DOTS;
         this.leftMarginDots = 0;
+        this.printAreaDots = DEFAULT_PRINT_AREA_DOTS;
         this.codePage = 0;
         this.kanji = this.kanjiByDefault;
         this.barcodeHeightDots = 162;
@@ -196,6 +200,9 @@ export class ReceiptBuilder {
         break;
       case 'leftMargin':
         this.leftMarginDots = c.dots;
+        break;
+      case 'printAreaWidth':
+        this.printAreaDots = c.dots === 0 ? DEFAULT_PRINT_AREA_DOTS : c.dots;
         break;
       case 'codePage':
         this.closeRun();
@@ -281,7 +288,6 @@ export class ReceiptBuilder {
         break;
       // Commands with no effect on the paper: handled by the device (status, drawer) or ignored.
       case 'rightSpacing':
-      case 'printAreaWidth':
       case 'absolutePosition':
       case 'relativePosition':
       case 'internationalCharset':
@@ -367,7 +373,7 @@ export class ReceiptBuilder {
     const hadImages = this.lineImages.length > 0;
     this.lineImages = [];
     if (hadImages && this.runs.length === 0) return;
-    this.pushBlock({ kind: 'text', runs: this.runs, align: this.align, leftMarginDots: this.leftMarginDots, lineSpacingDots: this.lineSpacingDots });
+    this.pushBlock({ kind: 'text', runs: this.runs, align: this.align, leftMarginDots: this.leftMarginDots, printAreaDots: this.printAreaDots, lineSpacingDots: this.lineSpacingDots });
     this.runs = [];
   }
 

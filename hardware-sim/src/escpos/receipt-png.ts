@@ -100,8 +100,9 @@ async function symbolPicture(block: ReceiptBlock): Promise<{ picture?: Image; no
   return {};
 }
 
-function blockX(align: 'left' | 'center' | 'right', widthDots: number, leftMarginDots = 0): number {
-  const area = PAPER_WIDTH_DOTS - leftMarginDots;
+function blockX(align: 'left' | 'center' | 'right', widthDots: number, leftMarginDots = 0, printAreaDots = PAPER_WIDTH_DOTS): number {
+  // GS L / GS W: the print area starts at the left margin and is at most as wide as what is left of the paper.
+  const area = Math.max(0, Math.min(printAreaDots, PAPER_WIDTH_DOTS - leftMarginDots));
   if (align === 'center') return leftMarginDots + Math.max(0, Math.floor((area - widthDots) / 2));
   if (align === 'right') return leftMarginDots + Math.max(0, area - widthDots);
   return leftMarginDots;
@@ -114,7 +115,8 @@ export async function renderReceiptPng(receipt: Receipt): Promise<Buffer> {
   for (const block of receipt.blocks) {
     switch (block.kind) {
       case 'text': {
-        for (const runs of wrapRuns(block.runs, Math.max(24, PAPER_WIDTH_DOTS - block.leftMarginDots))) {
+        const areaDots = Math.min(block.printAreaDots, PAPER_WIDTH_DOTS - block.leftMarginDots);
+        for (const runs of wrapRuns(block.runs, Math.max(24, areaDots))) {
           const tallest = Math.max(24, ...runs.map((r) => fontCell(r.style.font).h * r.style.heightTimes));
           prepared.push({ block, runs, heightDots: Math.max(block.lineSpacingDots, tallest + 6) });
         }
@@ -164,7 +166,7 @@ function drawBlock(ctx: SKRSContext2D, p: Prepared, top: number): void {
     case 'text': {
       const runs = p.runs ?? block.runs;
       const lineWidth = runs.reduce((w, r) => w + runWidthDots(r), 0);
-      let x = MARGIN_DOTS + blockX(block.align, lineWidth, block.leftMarginDots);
+      let x = MARGIN_DOTS + blockX(block.align, lineWidth, block.leftMarginDots, block.printAreaDots);
       const baseline = top + p.heightDots - 6;
       for (const run of runs) x = drawRun(ctx, run, x, baseline);
       break;
