@@ -67,7 +67,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   const type = await s.cards.createCardType(sys, { name: 't', kind: 'personal', level: 'regular', discountPerMille: 1000, offlineLimitFen: 0, tierId: null });
   const member = await s.members.createMember(sys, { name: 'bench', phone: '13800138000', storeId: store.id });
   await s.cards.issueCard(sys, { memberId: member.id, cardTypeId: type.id, cardNo: '8800000001' });
-  await s.ledger.recharge(sys, { idempotencyKey: 'bench-rc', cardNo: '8800000001', amountFen: 10_000_000 });
+  await s.ledger.recharge(sys, { idempotencyKey: 'bench-rc', cardNo: '8800000001', paidFen: 10_000_000 });
   const account = await gdb.db.selectFrom('accounts').select('id').where('kind', '=', 'card_principal').executeTakeFirstOrThrow();
 
   const baseline: number[] = [];

@@ -6,7 +6,6 @@ import type { Clock } from './context.js';
 import type { GatewayDb } from './db/database.js';
 import { HierarchyService } from './hierarchy/hierarchy-service.js';
 import { LedgerService } from './ledger/ledger-service.js';
-import { RechargePlanService } from './ledger/recharge-plan-service.js';
 import { GrowthService } from './members/growth-service.js';
 import { MemberService } from './members/member-service.js';
 import { RuleSetService } from './rules/rule-set-service.js';
@@ -20,7 +19,6 @@ export interface Services {
   members: MemberService;
   ledger: LedgerService;
   cards: CardService;
-  rechargePlans: RechargePlanService;
   ruleSets: RuleSetService;
   growth: GrowthService;
 }
@@ -37,7 +35,6 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Servi
     members,
     ledger,
     cards: new CardService(gdb, clock, members, ledger),
-    rechargePlans: new RechargePlanService(gdb, clock),
     ruleSets: new RuleSetService(gdb, clock),
     growth: new GrowthService(gdb, clock),
   };

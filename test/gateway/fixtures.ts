@@ -1,5 +1,4 @@
 // A small merchant for service-level tests: two regions, three stores, card types, a recharge plan.
-import { newId } from '@pos/protocol';
 import { systemActor, type Actor } from '../../gateway/src/context.js';
 import type { Services } from '../../gateway/src/services.js';
 
@@ -28,11 +27,12 @@ export async function seedMerchant(s: Services, code: string): Promise<MerchantF
   const personal = await s.cards.createCardType(system, { name: '普通卡', kind: 'personal', level: 'regular', discountPerMille: 1000, offlineLimitFen: 5000, tierId: null });
   const linked = await s.cards.createCardType(system, { name: '家庭副卡', kind: 'linked', level: 'regular', discountPerMille: 1000, offlineLimitFen: 0, tierId: null });
   const subsidiary = await s.cards.createCardType(system, { name: '子卡', kind: 'subsidiary', level: 'regular', discountPerMille: 1000, offlineLimitFen: 0, tierId: null });
-  const planId = newId(s.clock.nowMs());
-  await s.gdb.db
-    .insertInto('recharge_plans')
-    .values({ merchant_id: merchant.id, id: planId, name: '充300送30', pay_fen: 30_000, bonus_fen: 3_000, active: 1, created_at: s.clock.nowMs() })
-    .execute();
+  const planId = 'plan-300';
+  const draft = await s.ruleSets.createDraft(system, {
+    name: 'plans',
+    content: { rechargePlans: [{ planId, name: { zh: '充300送30', en: 'Pay 300 get 30' }, steps: [{ minPaidFen: 30_000, bonusFen: 3_000 }] }] },
+  });
+  await s.ruleSets.publish(system, draft.id);
   return {
     merchantId: merchant.id,
     system,

@@ -52,7 +52,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
   it('recharges by plan (principal + bonus), spends in proportion, refunds exactly the spent split', async () => {
     const { ledger } = fx.services;
     await memberWithCard(fx.services, f, { phone: '13800000001', cardNo: '880000000001' });
-    const r = await ledger.recharge(f.system, { idempotencyKey: 'rc-1', cardNo: '880000000001', planId: f.planId });
+    const r = await ledger.recharge(f.system, { idempotencyKey: 'rc-1', cardNo: '880000000001', paidFen: 30_000, planId: f.planId });
     expect(r).toMatchObject({ principalFen: 30_000, bonusFen: 3_000, balance: { principalFen: 30_000, bonusFen: 3_000 }, replayed: false });
     const s = await ledger.spend(f.system, { idempotencyKey: 'sp-1', cardNo: '880000000001', amountFen: 11_000, order: 'proportional' });
     expect(s).toMatchObject({ principalFen: 10_000, bonusFen: 1_000, shortfallFen: 0, balance: { principalFen: 20_000, bonusFen: 2_000 } });
@@ -71,11 +71,11 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
   it('an idempotent retry returns the first result; another request under the same key is refused', async () => {
     const { ledger } = fx.services;
     await memberWithCard(fx.services, f, { phone: '13800000002', cardNo: '880000000002' });
-    const first = await ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', amountFen: 5_000 });
-    const again = await ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', amountFen: 5_000 });
+    const first = await ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', paidFen: 5_000 });
+    const again = await ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', paidFen: 5_000 });
     expect(again).toEqual({ ...first, replayed: true });
     expect(await ledger.balanceOf(f.merchantId, '880000000002')).toEqual({ principalFen: 5_000, bonusFen: 0 });
-    expect(await codeOf(ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', amountFen: 6_000 }))).toBe('IDEMPOTENCY_CONFLICT');
+    expect(await codeOf(ledger.recharge(f.system, { idempotencyKey: 'rc-2', cardNo: '880000000002', paidFen: 6_000 }))).toBe('IDEMPOTENCY_CONFLICT');
   });
 
   it('manager adjustment needs a reason and cannot make a balance negative', async () => {
@@ -94,7 +94,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
     const { member } = await memberWithCard(fx.services, f, { phone: '13800000004', cardNo: '880000000004' });
     await cards.issueCard(f.system, { memberId: member.id, cardTypeId: f.linkedType, cardNo: '880000000005', mainCardNo: '880000000004' });
     await cards.issueCard(f.system, { memberId: member.id, cardTypeId: f.subsidiaryType, cardNo: '880000000006', mainCardNo: '880000000004' });
-    await ledger.recharge(f.system, { idempotencyKey: 'rc-4', cardNo: '880000000004', planId: f.planId });
+    await ledger.recharge(f.system, { idempotencyKey: 'rc-4', cardNo: '880000000004', paidFen: 30_000, planId: f.planId });
     // The linked card spends the main card's stored value.
     await ledger.spend(f.system, { idempotencyKey: 'sp-4', cardNo: '880000000005', amountFen: 3_300, order: 'proportional' });
     expect(await ledger.balanceOf(f.merchantId, '880000000004')).toEqual({ principalFen: 27_000, bonusFen: 2_700 });
@@ -124,7 +124,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
   it('spends in the order of the active rule set (principal first by default), or as the till split it', async () => {
     const { ledger, ruleSets } = fx.services;
     await memberWithCard(fx.services, f, { phone: '13800000010', cardNo: '880000000010' });
-    await ledger.recharge(f.system, { idempotencyKey: 'rc-10', cardNo: '880000000010', planId: f.planId });
+    await ledger.recharge(f.system, { idempotencyKey: 'rc-10', cardNo: '880000000010', paidFen: 30_000, planId: f.planId });
     expect(await ledger.spend(f.system, { idempotencyKey: 'sp-10a', cardNo: '880000000010', amountFen: 1_000 })).toMatchObject({ principalFen: 1_000, bonusFen: 0 });
     const draft = await ruleSets.createDraft(f.system, { name: 'bonus first', content: { settings: { storedValueOrder: 'bonusFirst' } } });
     await ruleSets.publish(f.system, draft.id);
@@ -140,7 +140,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
     const both = (spendFen: number) =>
       inTransaction(fx.gdb, async (trx) => {
         const l = ledger.withTransaction(trx);
-        await l.recharge(f.system, { idempotencyKey: 'tx-rc', cardNo: '880000000011', amountFen: 2_000 });
+        await l.recharge(f.system, { idempotencyKey: 'tx-rc', cardNo: '880000000011', paidFen: 2_000 });
         return l.spend(f.system, { idempotencyKey: 'tx-sp', cardNo: '880000000011', amountFen: spendFen });
       });
     expect(await codeOf(both(2_001))).toBe('INSUFFICIENT_BALANCE');
@@ -153,7 +153,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
   it('an overdrawing spend with allowOverdraft posts the shortfall through the overdraft account', async () => {
     const { ledger } = fx.services;
     await memberWithCard(fx.services, f, { phone: '13800000008', cardNo: '880000000008' });
-    await ledger.recharge(f.system, { idempotencyKey: 'rc-8', cardNo: '880000000008', amountFen: 1_000 });
+    await ledger.recharge(f.system, { idempotencyKey: 'rc-8', cardNo: '880000000008', paidFen: 1_000 });
     const s = await ledger.spend(f.system, { idempotencyKey: 'sp-8', cardNo: '880000000008', amountFen: 1_500, allowOverdraft: true });
     expect(s).toMatchObject({ principalFen: 1_000, bonusFen: 0, shortfallFen: 500, balance: { principalFen: 0, bonusFen: 0 } });
     const overdraft = await fx.gdb.db.selectFrom('accounts').select('balance').where('merchant_id', '=', f.merchantId).where('kind', '=', 'sv_overdraft').executeTakeFirstOrThrow();
@@ -163,7 +163,7 @@ describe.each(DIALECTS)('ledger on %s', (dialect) => {
   it('50 parallel spends of 1,000 fen against 30,000 fen: exactly 30 succeed, balance 0, nothing lost or doubled', async () => {
     const { ledger } = fx.services;
     const { card } = await memberWithCard(fx.services, f, { phone: '13800000009', cardNo: '880000000009' });
-    await ledger.recharge(f.system, { idempotencyKey: 'rc-9', cardNo: '880000000009', amountFen: 30_000 });
+    await ledger.rechargeExplicit(f.system, { idempotencyKey: 'rc-9', cardNo: '880000000009', principalFen: 30_000, bonusFen: 0 });
     const spendAll = () =>
       Promise.allSettled(
         Array.from({ length: 50 }, (_, i) => ledger.spend(f.system, { idempotencyKey: `race-${i}`, cardNo: '880000000009', amountFen: 1_000 })),

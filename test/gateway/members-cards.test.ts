@@ -23,7 +23,17 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     const store = await hq.post('/v1/stores', { regionId: region.body.id, code: 'SH01', name: '上海店' });
     storeId = store.body.id;
     personalType = (await hq.post('/v1/card-types', { name: '金卡', kind: 'personal', level: 'gold', discountPerMille: 950, offlineLimitFen: 20_000 })).body.id;
-    planId = (await hq.post('/v1/recharge-plans', { name: '充1000送100', payFen: 100_000, bonusFen: 10_000 })).body.id;
+    planId = 'p1000';
+    const draft = await hq.post('/v1/rule-sets/drafts', {
+      name: 'plans',
+      content: {
+        rechargePlans: [
+          { planId, name: { zh: '充1000送100', en: 'Pay 1000 get 100' }, steps: [{ minPaidFen: 100_000, bonusFen: 10_000, bonusPoints: 50 }] },
+          { planId: 'each100', name: { zh: '每充100送5', en: '5 per 100' }, mode: 'repeat', steps: [{ minPaidFen: 10_000, bonusFen: 500 }], maxTimes: 3 },
+        ],
+      },
+    });
+    await hq.post(`/v1/rule-sets/drafts/${draft.body.id}/publish`);
     await hq.post('/v1/member-attributes', { key: 'skin_type', labelZh: '肤质', labelEn: 'Skin type', type: 'enum', options: ['dry', 'oily', 'mixed'] });
     await hq.post('/v1/member-attributes', { key: 'allergies', labelZh: '过敏', labelEn: 'Allergies', type: 'text' });
   });
@@ -107,7 +117,9 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     const cardNo = '6200005555';
     expect((await hq.post('/v1/cards', { memberId: m.id, cardTypeId: personalType, cardNo })).status).toBe(201);
     expect((await hq.post('/v1/cards', { memberId: m.id, cardTypeId: personalType, cardNo })).body.error).toMatchObject({ code: 'CARD_NO_TAKEN', field: 'cardNo' });
-    await hq.post('/v1/recharges', { idempotencyKey: 'lc-rc', cardNo, planId });
+    const rc = await hq.post('/v1/recharges', { idempotencyKey: 'lc-rc', cardNo, paidFen: 100_000, planId });
+    expect(rc.body).toMatchObject({ planId, principalFen: 100_000, bonusFen: 10_000, bonusPoints: 50, balance: { principalFen: 100_000, bonusFen: 10_000 } });
+    expect((await hq.get(`/v1/members/${m.id}`)).body.points).toMatchObject({ balance: 50 });
 
     expect((await hq.post(`/v1/cards/${cardNo}/loss`, { reason: '顾客电话挂失' })).body.status).toBe('lost');
     const refused = await hq.post('/v1/spends', { idempotencyKey: 'lc-sp-1', cardNo, amountFen: 100 });
@@ -150,10 +162,21 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     expect((await checkLedger(t.gw.services.gdb)).ok).toBe(true);
   });
 
+  it('computes recharge bonuses with the engine: the chosen plan, or the live plan giving most', async () => {
+    const m = (await hq.post('/v1/members', { name: '充值', phone: '13500008888', storeId })).body;
+    await hq.post('/v1/cards', { memberId: m.id, cardTypeId: personalType, cardNo: '6200008888' });
+    const r = (body: object) => hq.post('/v1/recharges', { cardNo: '6200008888', ...body });
+    expect((await r({ idempotencyKey: 'pl-1', paidFen: 45_000, planId: 'each100' })).body).toMatchObject({ planId: 'each100', principalFen: 45_000, bonusFen: 1_500 });
+    expect((await r({ idempotencyKey: 'pl-2', paidFen: 20_000 })).body).toMatchObject({ planId: 'each100', principalFen: 20_000, bonusFen: 1_000 });
+    expect((await r({ idempotencyKey: 'pl-3', paidFen: 5_000 })).body).toMatchObject({ planId: null, principalFen: 5_000, bonusFen: 0 });
+    expect((await r({ idempotencyKey: 'pl-4', paidFen: 5_000, planId: 'nope' })).body.error).toMatchObject({ code: 'NOT_FOUND', field: 'planId' });
+    expect((await hq.get('/v1/cards/6200008888')).body.balance).toEqual({ principalFen: 70_000, bonusFen: 2_500 });
+  });
+
   it('answers errors in one shape with the right status', async () => {
     const cases = [
       [await hq.post('/v1/recharges', { idempotencyKey: 'e1', cardNo: 'abc', amountFen: 100 }), 400, 'VALIDATION', 'cardNo'],
-      [await hq.post('/v1/recharges', { idempotencyKey: 'e2', cardNo: '123456789', amountFen: 1.5 }), 400, 'VALIDATION', 'amountFen'],
+      [await hq.post('/v1/recharges', { idempotencyKey: 'e2', cardNo: '123456789', paidFen: 1.5 }), 400, 'VALIDATION', 'paidFen'],
       [await hq.post('/v1/adjustments', { idempotencyKey: 'e3', cardNo: '13600005555', principalDeltaFen: 5 }), 400, 'VALIDATION', 'reason'],
       [await hq.request('POST', '/v1/regions', '{not json', { 'content-type': 'application/json' }), 400, 'VALIDATION', undefined],
       [await hq.get('/v1/nothing-here'), 404, 'NOT_FOUND', undefined],

@@ -122,7 +122,7 @@ describe.each(DIALECTS)('rule sets, import and export on %s', (dialect) => {
     const type = await s.cards.createCardType(hqActor, { name: '普通卡', kind: 'personal', level: 'regular', discountPerMille: 1000, offlineLimitFen: 0, tierId: null });
     const member = (await hq.get('/v1/members?phone=13800000010')).body.items[0];
     await s.cards.issueCard(hqActor, { memberId: member.id, cardTypeId: type.id, cardNo: '7700000010' });
-    await hq.post('/v1/recharges', { idempotencyKey: 'exp-1', cardNo: '7700000010', amountFen: 12_345 });
+    await hq.post('/v1/recharges', { idempotencyKey: 'exp-1', cardNo: '7700000010', paidFen: 12_345 });
 
     const csv = await hq.get('/v1/exports/members?format=csv');
     expect(csv.status).toBe(200);

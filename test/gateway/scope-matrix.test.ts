@@ -22,7 +22,7 @@ async function seedWorld(s: Services, code: string, phonePrefix: string) {
   const perStore = async (storeId: string, n: string) => {
     const member = await s.members.createMember(sys, { name: `会员${n}`, phone: `${phonePrefix}${n}`, storeId });
     const card = await s.cards.issueCard(sys, { memberId: member.id, cardTypeId: type.id, cardNo: `9${phonePrefix}${n}` });
-    await s.ledger.recharge(sys, { idempotencyKey: `seed-${card.cardNo}`, cardNo: card.cardNo, amountFen: 100_000 });
+    await s.ledger.recharge(sys, { idempotencyKey: `seed-${card.cardNo}`, cardNo: card.cardNo, paidFen: 100_000 });
     const terminal = await s.hierarchy.createTerminal(sys, { storeId, name: `POS ${n}` });
     const cashier = await s.hierarchy.createStaff(sys, { username: `cashier${n}`, displayName: `收银员${n}`, password: PASSWORD, role: 'cashier', storeId });
     return { storeId, member, card, terminal, cashier };
@@ -70,7 +70,7 @@ const RESOURCES: Resource[] = [
   { name: 'POST note', roles: ROLES, ok: 201, call: (c, t) => c.post(`/v1/members/${t.member.id}/notes`, { body: '回访：满意' }), missing: (c) => c.post(`/v1/members/${ghost}/notes`, { body: 'x' }) },
   { name: 'GET card', roles: ROLES, ok: 200, call: (c, t) => c.get(`/v1/cards/${t.card.cardNo}`), missing: (c) => c.get('/v1/cards/123456789') },
   { name: 'GET staff', roles: ['hq_admin', 'region_manager', 'store_manager'], ok: 200, call: (c, t) => c.get(`/v1/staff/${t.cashier.id}`), missing: (c) => c.get(`/v1/staff/${ghost}`) },
-  { name: 'POST recharge', roles: ROLES, ok: 201, call: (c, t, i) => c.post('/v1/recharges', { idempotencyKey: `m-${i}`, cardNo: t.card.cardNo, amountFen: 100 }), missing: (c) => c.post('/v1/recharges', { idempotencyKey: 'm-x', cardNo: '123456789', amountFen: 100 }) },
+  { name: 'POST recharge', roles: ROLES, ok: 201, call: (c, t, i) => c.post('/v1/recharges', { idempotencyKey: `m-${i}`, cardNo: t.card.cardNo, paidFen: 100 }), missing: (c) => c.post('/v1/recharges', { idempotencyKey: 'm-x', cardNo: '123456789', paidFen: 100 }) },
   { name: 'POST adjustment', roles: ['hq_admin', 'region_manager', 'store_manager'], ok: 201, call: (c, t, i) => c.post('/v1/adjustments', { idempotencyKey: `a-${i}`, cardNo: t.card.cardNo, principalDeltaFen: 1, reason: '测试' }), missing: (c) => c.post('/v1/adjustments', { idempotencyKey: 'a-x', cardNo: '123456789', principalDeltaFen: 1, reason: '测试' }) },
   { name: 'POST terminal', roles: ['hq_admin', 'region_manager', 'store_manager'], ok: 201, call: (c, t) => c.post('/v1/terminals', { storeId: t.storeId, name: 'new POS' }), missing: (c) => c.post('/v1/terminals', { storeId: ghost, name: 'new POS' }) },
   { name: 'POST member in store', roles: ROLES, ok: 201, call: (c, t, i) => c.post('/v1/members', { name: '新会员', phone: `1390000${String(i).padStart(4, '0')}`, storeId: t.storeId }), missing: (c) => c.post('/v1/members', { name: '新会员', phone: '13900009999', storeId: ghost }) },

@@ -273,19 +273,6 @@ const initial: Migration = {
 
     await ts(
       db.schema
-        .createTable('recharge_plans')
-        .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())
-        .addColumn('id', 'varchar(26)', (c) => c.notNull())
-        .addColumn('name', 'varchar(100)', (c) => c.notNull())
-        .addColumn('pay_fen', 'bigint', (c) => c.notNull())
-        .addColumn('bonus_fen', 'bigint', (c) => c.notNull())
-        .addColumn('active', 'integer', (c) => c.notNull()),
-    )
-      .addPrimaryKeyConstraint('recharge_plans_pk', ['merchant_id', 'id'])
-      .execute();
-
-    await ts(
-      db.schema
         .createTable('rule_set_drafts')
         .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())
         .addColumn('id', 'varchar(26)', (c) => c.notNull())

@@ -169,15 +169,6 @@ export interface PointsLotTable {
   transaction_id: string;
   created_at: Int;
 }
-export interface RechargePlanTable {
-  merchant_id: string;
-  id: string;
-  name: string;
-  pay_fen: Int;
-  bonus_fen: Int;
-  active: Int;
-  created_at: Int;
-}
 export interface RuleSetDraftTable {
   merchant_id: string;
   id: string;
@@ -241,7 +232,6 @@ export interface GatewayDatabase {
   ledger_transactions: LedgerTransactionTable;
   postings: PostingTable;
   points_lots: PointsLotTable;
-  recharge_plans: RechargePlanTable;
   rule_set_drafts: RuleSetDraftTable;
   rule_set_versions: RuleSetVersionTable;
   audit_log: AuditLogTable;

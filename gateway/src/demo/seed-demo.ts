@@ -42,14 +42,20 @@ export async function seedDemo(s: Services): Promise<DemoSeed> {
   const regular = await s.cards.createCardType(sys, { name: '普通卡', kind: 'personal', level: 'regular', discountPerMille: 1000, offlineLimitFen: 5_000, tierId: null });
   const gold = await s.cards.createCardType(sys, { name: '金卡', kind: 'personal', level: 'gold', discountPerMille: 950, offlineLimitFen: 20_000, tierId: 'gold' });
   const family = await s.cards.createCardType(sys, { name: '家庭副卡', kind: 'linked', level: 'regular', discountPerMille: 1000, offlineLimitFen: 0, tierId: null });
-  const plan = await s.rechargePlans.create(sys, { name: '充500送50', payFen: 50_000, bonusFen: 5_000 });
   await s.members.defineAttribute(sys, { key: 'favourite_category', labelZh: '偏好品类', labelEn: 'Favourite category', type: 'enum', options: ['饮料', '零食', '日用'] });
 
   const draft = await s.ruleSets.createDraft(sys, {
     name: '默认规则',
     content: {
-      tiers: [],
+      tiers: [
+        { tierId: 'regular', name: { zh: '普通会员', en: 'Member' }, growthThreshold: 0 },
+        { tierId: 'gold', name: { zh: '金卡会员', en: 'Gold' }, growthThreshold: 5_000, discountPerMille: 950, pointsRatePerMille: 1500 },
+      ],
       points: { earnPerYuanPerMille: 1000 },
+      rechargePlans: [
+        { planId: 'topup-500', name: { zh: '充500送50', en: 'Pay 500 get 50' }, steps: [{ minPaidFen: 50_000, bonusFen: 5_000, bonusPoints: 100 }] },
+        { planId: 'every-100', name: { zh: '每充100送10', en: '10 per 100' }, mode: 'repeat', steps: [{ minPaidFen: 10_000, bonusFen: 1_000 }], maxTimes: 10 },
+      ],
       settings: { rounding: 'jiao', storedValueOrder: 'principalFirst' },
     },
   });
@@ -70,7 +76,7 @@ export async function seedDemo(s: Services): Promise<DemoSeed> {
     });
     const cardNo = `88000000${String(1001 + i)}`;
     await s.cards.issueCard(sys, { memberId: member.id, cardTypeId: i % 4 === 0 ? gold.id : regular.id, cardNo });
-    if (i % 2 === 0) await s.ledger.recharge(systemActor(merchant.id, store.id), { idempotencyKey: `demo-recharge-${i}`, cardNo, planId: plan.id });
+    if (i % 2 === 0) await s.ledger.recharge(systemActor(merchant.id, store.id), { idempotencyKey: `demo-recharge-${i}`, cardNo, paidFen: 50_000, planId: 'topup-500' });
     await s.ledger.earnPoints(sys, { idempotencyKey: `demo-points-${i}`, memberId: member.id, points: 100 * (i + 1), expiresOn: '2027-12-31' });
     if (i === 0) await s.cards.issueCard(sys, { memberId: member.id, cardTypeId: family.id, cardNo: '8800000099', mainCardNo: cardNo });
   }

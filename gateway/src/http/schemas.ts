@@ -136,9 +136,12 @@ export const ReplaceBody = z.object({ newCardNo: CardNoSchema, idempotencyKey: I
 export const CancelBody = z.object({ reason: z.string().trim().min(1).max(500), idempotencyKey: IdempotencyKey.optional() });
 export const UidBody = z.object({ uid: Uid });
 
-export const RechargePlanBody = z.object({ name: Name, payFen: PositiveFen, bonusFen: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) });
-export const RechargePlanSchema = RechargePlanBody.extend({ id: z.string(), active: z.boolean() }).openapi('RechargePlan');
-export const RechargeBody = z.object({ idempotencyKey: IdempotencyKey, cardNo: CardNoSchema, planId: Id.optional(), amountFen: PositiveFen.optional() });
+export const RechargeBody = z.object({
+  idempotencyKey: IdempotencyKey,
+  cardNo: CardNoSchema,
+  paidFen: PositiveFen.openapi({ description: 'what the customer paid, in fen; becomes principal' }),
+  planId: z.string().min(1).max(64).optional().openapi({ description: "a recharge plan of the active rule set; absent: the live plan giving the most bonus" }),
+});
 export const SpendBody = z.object({
   idempotencyKey: IdempotencyKey,
   cardNo: CardNoSchema,

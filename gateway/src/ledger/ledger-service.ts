@@ -14,6 +14,7 @@ import type { Actor, Clock } from '../context.js';
 import { forUpdate, inTransaction, isUniqueViolation, type GatewayDb } from '../db/database.js';
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError, notFound } from '../errors.js';
+import { EngineError, RuleSet, planRecharge, type RechargePlanResult } from '@pos/engine';
 import { addToBalance, ensureAccount, lockBalances, unitOf, type AccountKind } from './accounts.js';
 
 export interface PostingSpec {
@@ -87,8 +88,8 @@ export function splitAsAsked(amount: number, asked: StoredValue, balance: Stored
   return { principalFen, bonusFen };
 }
 
-/** The stored-value order of the merchant's latest published rule set (the engine's default when none). */
-export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<SpendOrder> {
+/** The merchant's latest published rule set (stored engine-parsed at publish), or null. */
+export async function activeRules(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<RuleSet | null> {
   const row = await trx
     .selectFrom('rule_set_versions')
     .select('content')
@@ -96,7 +97,12 @@ export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merch
     .orderBy('version', 'desc')
     .limit(1)
     .executeTakeFirst();
-  const order = row ? (JSON.parse(row.content) as { settings?: { storedValueOrder?: unknown } }).settings?.storedValueOrder : undefined;
+  return row ? (JSON.parse(row.content) as RuleSet) : null;
+}
+
+/** The stored-value order of the active rule set (the engine's default, principal first, when none). */
+export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<SpendOrder> {
+  const order = (await activeRules(trx, merchantId))?.settings.storedValueOrder;
   return order === 'bonusFirst' ? 'bonusFirst' : 'principalFirst';
 }
 
@@ -314,26 +320,35 @@ export class LedgerService {
     return { principalFen: get('card_principal'), bonusFen: get('card_bonus') };
   }
 
-  /** Recharge by plan (pay + bonus from the plan) or by a plain amount (principal only). */
-  recharge(
-    actor: Actor,
-    req: { idempotencyKey: string; cardNo: string; planId?: string | undefined; amountFen?: number | undefined },
-  ) {
+  /**
+   * Recharge: the customer paid `paidFen`; the bonus (and bonus points) come from the recharge plans
+   * of the active rule set, computed by the engine's planRecharge exactly as a till does offline
+   * (the chosen `planId`, or the live plan that gives most). Without a rule set: principal only.
+   */
+  recharge(actor: Actor, req: { idempotencyKey: string; cardNo: string; paidFen: number; planId?: string | undefined }) {
     return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'recharge', request: req }, async (ctx) => {
-      if (req.planId !== undefined) {
-        const plan = await ctx.trx
-          .selectFrom('recharge_plans')
-          .selectAll()
-          .where('merchant_id', '=', actor.merchantId)
-          .where('id', '=', req.planId)
-          .executeTakeFirst();
-        if (!plan || plan.active !== 1) throw new GatewayError('NOT_FOUND', '充值方案不存在 / recharge plan not found', 'planId');
-        return this.rechargeBody(ctx, actor, req.cardNo, Number(plan.pay_fen), Number(plan.bonus_fen), plan.id);
+      const card = await this.activeCard(ctx.trx, actor.merchantId, req.cardNo);
+      const rules = await activeRules(ctx.trx, actor.merchantId);
+      let plan: RechargePlanResult;
+      try {
+        plan = planRecharge({
+          now: new Date(ctx.nowMs).toISOString(),
+          storeId: actor.storeId ?? card.storeId,
+          rules: rules ?? RuleSet.parse({}),
+          paidFen: req.paidFen,
+          ...(req.planId !== undefined ? { planId: req.planId } : {}),
+        });
+      } catch (error) {
+        if (error instanceof EngineError) {
+          const code = error.code === 'UNKNOWN_PLAN' ? 'NOT_FOUND' : 'VALIDATION';
+          throw new GatewayError(code, `${error.message}`, error.field === 'paidFen' ? 'paidFen' : 'planId');
+        }
+        throw error;
       }
-      if (req.amountFen !== undefined && Number.isSafeInteger(req.amountFen) && req.amountFen > 0) {
-        return this.rechargeBody(ctx, actor, req.cardNo, req.amountFen, 0, null);
-      }
-      throw new GatewayError('VALIDATION', '需要充值方案或金额 / planId or a positive amountFen is required', 'amountFen');
+      const out = await this.rechargeBody(ctx, actor, req.cardNo, plan.principalFen, plan.bonusFen, plan.planId);
+      if (plan.bonusPoints <= 0) return out;
+      const points = await this.pointsLeg(ctx, actor, card.memberId, plan.bonusPoints, null);
+      return { ...out, postings: [...out.postings, points], result: { ...out.result, bonusPoints: plan.bonusPoints } };
     });
   }
 
@@ -362,7 +377,7 @@ export class LedgerService {
         { from: funding, to: acc.principal, amount: principalFen },
         { from: bonusIssued, to: acc.bonus, amount: bonusFen },
       ],
-      result: { kind: 'recharge', cardNo: card.cardNo, planId, principalFen, bonusFen, balance: after },
+      result: { kind: 'recharge', cardNo: card.cardNo, planId, principalFen, bonusFen, bonusPoints: 0, balance: after },
       memberId: card.memberId,
       cardId: card.id,
       amount: principalFen + bonusFen,
@@ -580,6 +595,18 @@ export class LedgerService {
   private async memberExists(trx: Trx, merchantId: string, memberId: string) {
     const m = await trx.selectFrom('members').select('id').where('merchant_id', '=', merchantId).where('id', '=', memberId).executeTakeFirst();
     if (!m) throw new GatewayError('NOT_FOUND', '会员不存在 / member not found', 'memberId');
+  }
+
+  /** A new points lot for the member and the posting that credits it, inside the caller's operation. */
+  private async pointsLeg(ctx: OpContext, actor: Actor, memberId: string, points: number, expiresOn: string | null): Promise<PostingSpec & { lotId: string }> {
+    const memberPoints = await ctx.account('member_points', memberId);
+    await ctx.lock([memberPoints]);
+    const lotId = newId(ctx.nowMs);
+    await ctx.trx
+      .insertInto('points_lots')
+      .values({ merchant_id: actor.merchantId, id: lotId, member_id: memberId, points_earned: points, points_remaining: points, expires_on: expiresOn, transaction_id: ctx.transactionId, created_at: ctx.nowMs })
+      .execute();
+    return { from: await ctx.account('points_issued', actor.merchantId), to: memberPoints, amount: points, lotId };
   }
 
   /** Earn points into a new lot that expires as a whole on `expiresOn` (null: never). */

@@ -1,16 +1,13 @@
 // Stored value and points operations. Every body carries a client idempotency key; amounts in fen.
-import { z } from '@hono/zod-openapi';
 import { require } from '../../auth/permissions.js';
 import type { Services } from '../../services.js';
 import { GatewayError } from '../../errors.js';
 import { addRoute, type GatewayApp } from '../route.js';
-import { AdjustmentBody, LedgerResultSchema, PointsEarnBody, PointsSpendBody, RechargeBody, RechargePlanBody, RechargePlanSchema, RefundBody, SpendBody, TransferBody } from '../schemas.js';
+import { AdjustmentBody, LedgerResultSchema, PointsEarnBody, PointsSpendBody, RechargeBody, RefundBody, SpendBody, TransferBody } from '../schemas.js';
 
 export function ledgerRoutes(app: GatewayApp, s: Services): void {
   const { ledger, cards, members } = s;
-  addRoute(app, { method: 'get', path: '/v1/recharge-plans', tag: 'stored value', summary: 'Recharge plans (充值方案)', response: z.array(RechargePlanSchema) }, ({ actor }) => s.rechargePlans.list(actor));
-  addRoute(app, { method: 'post', path: '/v1/recharge-plans', tag: 'stored value', summary: 'Create a recharge plan (HQ)', body: RechargePlanBody, response: RechargePlanSchema, status: 201 }, ({ actor, body }) => s.rechargePlans.create(actor, body));
-  addRoute(app, { method: 'post', path: '/v1/recharges', tag: 'stored value', summary: 'Recharge by plan (principal + bonus) or by amount', body: RechargeBody, response: LedgerResultSchema, status: 201 }, async ({ actor, body }) => {
+  addRoute(app, { method: 'post', path: '/v1/recharges', tag: 'stored value', summary: 'Recharge: paid amount as principal, bonus and bonus points by the rule set’s recharge plans (充值方案)', body: RechargeBody, response: LedgerResultSchema, status: 201 }, async ({ actor, body }) => {
     require(actor, 'stored-value.recharge');
     await cards.visibleCard(actor, body.cardNo);
     return ledger.recharge(actor, body);
