@@ -77,7 +77,7 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
   const member = await s.members.createMember(hq, { name: '王小明', phone: '13812345678', storeId, birthday: '1990-05-20' });
   const cardNo = syntheticCardNumber(20261125);
   await s.cards.issueCard(hq, { memberId: member.id, cardTypeId: goldType.id, cardNo });
-  await s.ledger.recharge(systemActor(seed.merchantId, storeId), { idempotencyKey: 'demo-wang-recharge', cardNo, amountFen: 30_000 });
+  await s.ledger.recharge(systemActor(seed.merchantId, storeId), { idempotencyKey: 'demo-wang-recharge', cardNo, paidFen: 30_000 });
   const terminalRow = await s.gdb.db.selectFrom('terminals').select('id').where('merchant_id', '=', seed.merchantId).where('store_id', '=', storeId).executeTakeFirstOrThrow();
 
   // ── enrolment, as a technician does it: HQ issues a code, the terminal redeems it ────────

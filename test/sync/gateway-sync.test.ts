@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Frame, encodeFrame, newId, openFrame, signFrame } from '@pos/protocol';
 import { checkLedger } from '../../gateway/src/ledger/ledger-check.js';
-import { SnapshotBuilder, SyncEventApplier, TerminalKeyService, attachSyncEndpoint, type SyncEndpoint } from '../../gateway/src/sync/index.js';
+import { ChangeFeed, SnapshotBuilder, SyncEventApplier, TerminalKeyService, attachSyncEndpoint, type SyncEndpoint } from '../../gateway/src/sync/index.js';
 import { LocalStore } from '../../terminal/src/store/index.js';
 import { SyncClient } from '../../terminal/src/sync/index.js';
 import { DIALECTS, openServices, silentLogger, type ServiceFixture } from '../gateway/harness.js';
@@ -28,6 +28,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
   let merchant: MerchantFixture;
   let server: Server;
   let endpoint: SyncEndpoint;
+  let feed: ChangeFeed;
   let keys: TerminalKeyService;
   let url: string;
   let dir: string;
@@ -84,11 +85,13 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     merchant = await seedMerchant(fx.services, `SY${dialect === 'sqlite' ? 'L' : 'P'}`);
     const { member } = await memberWithCard(fx.services, merchant, { phone: '13812345678', cardNo });
     memberId = member.id;
-    await fx.services.ledger.recharge(merchant.system, { idempotencyKey: 'seed-recharge', cardNo, amountFen: 1_000_000 });
+    await fx.services.ledger.recharge(merchant.system, { idempotencyKey: 'seed-recharge', cardNo, paidFen: 1_000_000 });
     keys = new TerminalKeyService(fx.gdb, fx.clock);
     const applier = new SyncEventApplier({ gdb: fx.gdb, clock: fx.clock, ledger: fx.services.ledger, members: fx.services.members, cards: fx.services.cards, logger: silentLogger });
     server = createServer((_req, res) => res.writeHead(404).end());
-    endpoint = attachSyncEndpoint(server, { keys, applier, snapshots: new SnapshotBuilder(fx.gdb), clock: fx.clock, logger: silentLogger });
+    const snapshots = new SnapshotBuilder(fx.gdb);
+    feed = new ChangeFeed(fx.gdb, snapshots, fx.clock, { pollMs: 100 });
+    endpoint = attachSyncEndpoint(server, { keys, applier, snapshots, feed, clock: fx.clock, logger: silentLogger });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/sync`;
     dir = mkdtempSync(join(tmpdir(), `pos-sync-${dialect}-`));
@@ -99,6 +102,7 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
       await till.client?.stop();
       till.store.close();
     }
+    feed?.close();
     await endpoint?.close();
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     await fx?.close();

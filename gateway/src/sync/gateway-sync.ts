@@ -9,6 +9,7 @@ import type { GatewayApp } from '../http/route.js';
 import type { Services } from '../services.js';
 import { SyncEventApplier } from './event-applier.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
+import { ChangeFeed } from './change-feed.js';
 import { type SyncEndpoint, attachSyncEndpoint } from './sync-endpoint.js';
 import { syncRoutes } from './sync-routes.js';
 import { TerminalKeyService } from './terminal-keys.js';
@@ -27,6 +28,8 @@ export function createGatewaySync(gdb: GatewayDb, clock: Clock, services: Servic
   const keys = new TerminalKeyService(gdb, clock);
   const catalogue = new CatalogueService(gdb, clock);
   let endpoint: SyncEndpoint | null = null;
+  const snapshots = new SnapshotBuilder(gdb);
+  const feed = new ChangeFeed(gdb, snapshots, clock, { logger });
   return {
     keys,
     catalogue,
@@ -35,13 +38,15 @@ export function createGatewaySync(gdb: GatewayDb, clock: Clock, services: Servic
       endpoint = attachSyncEndpoint(server, {
         keys,
         applier: new SyncEventApplier({ gdb, clock, ledger: services.ledger, members: services.members, cards: services.cards, logger }),
-        snapshots: new SnapshotBuilder(gdb),
+        snapshots,
+        feed,
         clock,
         logger,
       });
       return endpoint;
     },
     close: async () => {
+      feed.close();
       await endpoint?.close();
     },
   };

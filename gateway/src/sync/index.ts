@@ -1,4 +1,5 @@
 // Terminal ⇄ gateway sync: enrolment and keys, the WebSocket endpoint, event application, snapshots.
+export * from './change-feed.js';
 export * from './event-applier.js';
 export * from './snapshot-builder.js';
 export * from './sync-endpoint.js';

@@ -76,7 +76,7 @@ export class SnapshotBuilder {
     return { storeId: store.id, name: { zh: store.name, en: store.name }, address: store.address, roundingMode: 'none', timezone: 'Asia/Shanghai' };
   }
 
-  private async activeRuleSet(merchantId: string) {
+  async activeRuleSet(merchantId: string) {
     const row = await syncDb(this.gdb)
       .selectFrom('rule_set_versions')
       .select(['id', 'version', 'content', 'published_at'])
@@ -89,15 +89,18 @@ export class SnapshotBuilder {
   }
 
   async memberPage(merchantId: string, afterMemberId: string): Promise<MemberRecord[]> {
+    return this.memberRecords(merchantId, (q) => q.where('id', '>', afterMemberId).orderBy('id').limit(SNAPSHOT_CHUNK_ITEMS));
+  }
+
+  /** Member records of the given ids (at most SNAPSHOT_CHUNK_ITEMS), for deltas. */
+  async membersByIds(merchantId: string, ids: readonly string[]): Promise<MemberRecord[]> {
+    if (ids.length === 0) return [];
+    return this.memberRecords(merchantId, (q) => q.where('id', 'in', ids.slice(0, SNAPSHOT_CHUNK_ITEMS)).orderBy('id'));
+  }
+
+  private async memberRecords(merchantId: string, narrow: (q: MemberQuery) => MemberQuery): Promise<MemberRecord[]> {
     const db = syncDb(this.gdb);
-    const members = await db
-      .selectFrom('members')
-      .select(['id', 'name', 'phone', 'tier_id', 'birthday', 'status', 'growth', 'updated_at'])
-      .where('merchant_id', '=', merchantId)
-      .where('id', '>', afterMemberId)
-      .orderBy('id')
-      .limit(SNAPSHOT_CHUNK_ITEMS)
-      .execute();
+    const members = await narrow(memberQuery(db, merchantId)).execute();
     if (members.length === 0) return [];
     const ids = members.map((m) => m.id);
     // Stored value lives on the accounts of a member's cards (a linked card draws on its main card).
@@ -144,10 +147,13 @@ export class SnapshotBuilder {
       .where('member_id', 'in', ids)
       .where('cleared_at', 'is', null)
       .execute();
+    // Grouped once, so a chunk costs O(rows), not O(members × rows).
+    const lotsByMember = groupBy(lots, (l) => l.member_id);
+    const flagsByMember = groupBy(flags, (f) => f.member_id);
     return members.map((m) => {
       const memberOwners = [...(ownersByMember.get(m.id) ?? [])];
       const sum = (kind: string) => memberOwners.reduce((s, owner) => s + (balance.get(`${kind}:${owner}`) ?? 0), 0);
-      const memberFlags = [...new Set(flags.filter((f) => f.member_id === m.id).map((f) => f.flag))].filter(
+      const memberFlags = [...new Set((flagsByMember.get(m.id) ?? []).map((f) => f.flag))].filter(
         (f): f is 'overdraft' | 'blocked' => f === 'overdraft' || f === 'blocked',
       );
       return {
@@ -159,9 +165,7 @@ export class SnapshotBuilder {
         status: m.status === 'active' ? 'active' : 'disabled',
         storedValue: { principalFen: sum('card_principal'), bonusFen: sum('card_bonus') },
         pointsBalance: balance.get(`member_points:${m.id}`) ?? 0,
-        pointsLots: lots
-          .filter((l) => l.member_id === m.id)
-          .map((l) => ({ lotId: l.id, points: Number(l.points_remaining), expiresOn: l.expires_on })),
+        pointsLots: (lotsByMember.get(m.id) ?? []).map((l) => ({ lotId: l.id, points: Number(l.points_remaining), expiresOn: l.expires_on })),
         growth: Number(m.growth),
         flags: memberFlags,
         updatedAt: iso(Number(m.updated_at)),
@@ -170,8 +174,24 @@ export class SnapshotBuilder {
   }
 
   async cardPage(merchantId: string, afterCardId: string): Promise<{ items: CardRecord[]; lastId: string }> {
-    const db = syncDb(this.gdb);
-    const rows = await db
+    const rows = await this.cardRows(merchantId, (q) => q.where('cards.id', '>', afterCardId).orderBy('cards.id').limit(SNAPSHOT_CHUNK_ITEMS));
+    return { items: rows.map(toCardRecord), lastId: rows.length > 0 ? rows[rows.length - 1]!.id : afterCardId };
+  }
+
+  /** Card records of the given card numbers (at most SNAPSHOT_CHUNK_ITEMS), for deltas. */
+  async cardsByNumbers(merchantId: string, cardNos: readonly string[]): Promise<CardRecord[]> {
+    if (cardNos.length === 0) return [];
+    const rows = await this.cardRows(merchantId, (q) => q.where('cards.card_no', 'in', cardNos.slice(0, SNAPSHOT_CHUNK_ITEMS)).orderBy('cards.id'));
+    return rows.map(toCardRecord);
+  }
+
+  private cardRows(merchantId: string, narrow: (q: CardQuery) => CardQuery) {
+    return narrow(cardQuery(syncDb(this.gdb), merchantId)).execute();
+  }
+}
+
+function cardQuery(db: ReturnType<typeof syncDb>, merchantId: string) {
+  return db
       .selectFrom('cards')
       .innerJoin('card_types', (j) => j.onRef('card_types.merchant_id', '=', 'cards.merchant_id').onRef('card_types.id', '=', 'cards.card_type_id'))
       .leftJoin('cards as main', (j) => j.onRef('main.merchant_id', '=', 'cards.merchant_id').onRef('main.id', '=', 'cards.main_card_id'))
@@ -186,23 +206,39 @@ export class SnapshotBuilder {
         'card_types.offline_limit_fen',
         'main.card_no as main_card_no',
       ])
-      .where('cards.merchant_id', '=', merchantId)
-      .where('cards.id', '>', afterCardId)
-      .orderBy('cards.id')
-      .limit(SNAPSHOT_CHUNK_ITEMS)
-      .execute();
-    const items = rows.map(
-      (r): CardRecord => ({
-        cardNo: r.card_no,
-        memberId: r.member_id,
-        cardTypeId: r.card_type_id,
-        status: CardStatus.catch('frozen').parse(r.status),
-        uids: JSON.parse(r.uids) as string[],
-        offlineLimitFen: Number(r.offline_limit_fen),
-        mainCardNo: r.main_card_no ?? null,
-        updatedAt: iso(Number(r.updated_at)),
-      }),
-    );
-    return { items, lastId: rows.length > 0 ? rows[rows.length - 1]!.id : afterCardId };
+      .where('cards.merchant_id', '=', merchantId);
+}
+
+type CardQuery = ReturnType<typeof cardQuery>;
+type CardRow = Awaited<ReturnType<CardQuery['execute']>>[number];
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
   }
+  return groups;
+}
+
+function memberQuery(db: ReturnType<typeof syncDb>, merchantId: string) {
+  return db
+    .selectFrom('members')
+    .select(['id', 'name', 'phone', 'tier_id', 'birthday', 'status', 'growth', 'updated_at'])
+    .where('merchant_id', '=', merchantId);
+}
+type MemberQuery = ReturnType<typeof memberQuery>;
+
+function toCardRecord(r: CardRow): CardRecord {
+  return {
+    cardNo: r.card_no,
+    memberId: r.member_id,
+    cardTypeId: r.card_type_id,
+    status: CardStatus.catch('frozen').parse(r.status),
+    uids: JSON.parse(r.uids) as string[],
+    offlineLimitFen: Number(r.offline_limit_fen),
+    mainCardNo: r.main_card_no ?? null,
+    updatedAt: iso(Number(r.updated_at)),
+  };
 }

@@ -26,6 +26,7 @@ import {
 import type { Clock } from '../context.js';
 import { EventRejected, type SyncEventApplier } from './event-applier.js';
 import type { SnapshotBuilder } from './snapshot-builder.js';
+import { type ChangeFeed, cursorOf, cursorTime } from './change-feed.js';
 import type { TerminalKey, TerminalKeyService } from './terminal-keys.js';
 
 export const SYNC_PATH = '/v1/sync';
@@ -34,12 +35,16 @@ const MAX_QUEUED_FRAMES = 1000;
 const MAX_ACKS_PER_FRAME = 100;
 /** Another gateway instance may revoke a key: the key is re-read at least this often. */
 const KEY_RECHECK_MS = 5_000;
+/** A terminal away longer than this bootstraps from a snapshot instead of catching up on deltas. */
+const MAX_DELTA_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const POLICY_VIOLATION = 1008;
 
 export interface SyncEndpointOptions {
   keys: TerminalKeyService;
   applier: SyncEventApplier;
   snapshots: SnapshotBuilder;
+  /** Deltas on reconnect and live changes; without it every connect bootstraps from a snapshot. */
+  feed?: ChangeFeed;
   clock: Clock;
   logger?: Logger;
   heartbeatIntervalMs?: number;
@@ -82,6 +87,7 @@ class SyncSession {
   private key: TerminalKey | null = null;
   private keyReadAt = 0;
   private readonly pendingAcks: Array<{ eventId: string; outcome: 'applied' | 'duplicate' }> = [];
+  private unwatch: (() => void) | null = null;
   private lastSeq = 0;
   private mySeq = 0;
   private queue: Promise<void> = Promise.resolve();
@@ -173,20 +179,30 @@ class SyncSession {
     this.sessions.set(key.terminalId, this);
     await this.options.keys.recordSeen(key.terminalId, frame.seq, frame.body);
     const now = this.options.clock.nowMs();
+    const since = cursorTime(frame.body.cursor);
+    const { feed } = this.options;
+    const deltas = feed && since !== null && now - since <= MAX_DELTA_AGE_MS ? await feed.deltasSince(key.merchantId, since, now) : null;
     this.send('welcome', {
       merchantId: key.merchantId,
       storeId: key.storeId,
       terminalId: key.terminalId,
       serverTime: new Date(now).toISOString(),
-      mode: 'snapshot',
+      mode: deltas ? 'delta' : 'snapshot',
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       maxEventsInFlight: this.options.maxEventsInFlight ?? 200,
     });
     this.log.info({ terminalId: key.terminalId, cursor: frame.body.cursor, pending: frame.body.pendingEvents }, 'terminal connected');
-    for await (const chunk of this.options.snapshots.chunks(key.merchantId, key.storeId, String(now), now)) {
-      if (this.closed) return;
-      await this.sendAndDrain('snapshotChunk', chunk);
+    if (deltas) {
+      for (const delta of deltas) await this.sendAndDrain('delta', delta);
+    } else {
+      for await (const chunk of this.options.snapshots.chunks(key.merchantId, key.storeId, cursorOf(now), now)) {
+        if (this.closed) return;
+        await this.sendAndDrain('snapshotChunk', chunk);
+      }
     }
+    // From here on, changes reach the terminal as they happen (through any gateway instance).
+    this.unwatch?.();
+    if (!this.closed && feed) this.unwatch = feed.watch(key.merchantId, (delta) => this.send('delta', delta));
   }
 
   private async onEvent(type: EventMessageType, body: BodyOf<EventMessageType>): Promise<void> {
@@ -270,6 +286,8 @@ class SyncSession {
   private onClose(): void {
     this.closed = true;
     clearInterval(this.heartbeat);
+    this.unwatch?.();
+    this.unwatch = null;
     if (this.key && this.sessions.get(this.key.terminalId) === this) {
       this.sessions.delete(this.key.terminalId);
       void this.options.keys.recordSeen(this.key.terminalId, this.lastSeq).catch(() => undefined);
