@@ -209,6 +209,15 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     expect(detail.growthHistory.map((h: { delta: number; tierAfter: string }) => [h.delta, h.tierAfter])).toEqual([[0, 'silver'], [-800, 'gold'], [600, 'gold'], [500, 'silver']]);
   });
 
+  it('earns, redeems and expires points by lot over HTTP', async () => {
+    const m = (await hq.post('/v1/members', { name: '积分', phone: '13500009999', storeId })).body;
+    await hq.post('/v1/points/earn', { idempotencyKey: 'pt-1', memberId: m.id, points: 300, expiresOn: '2026-02-28' });
+    await hq.post('/v1/points/earn', { idempotencyKey: 'pt-2', memberId: m.id, points: 200, expiresOn: '2026-12-31' });
+    expect((await hq.post('/v1/points/spend', { idempotencyKey: 'pt-3', memberId: m.id, points: 250, today: '2026-02-01' })).body.pointsBalance).toBe(250);
+    expect((await hq.post('/v1/points/expire', { today: '2026-03-01' })).body).toEqual({ lotsExpired: 1, pointsExpired: 50 });
+    expect((await hq.get(`/v1/members/${m.id}`)).body.points).toEqual({ balance: 200, lots: [{ lotId: expect.any(String), points: 200, expiresOn: '2026-12-31' }] });
+  });
+
   it('binds RFID/IC UIDs to a card, upper-cased and once each', async () => {
     const m = (await hq.post('/v1/members', { name: '绑卡', phone: '13500007777', storeId })).body;
     await hq.post('/v1/cards', { memberId: m.id, cardTypeId: personalType, cardNo: '6200007777' });

@@ -1,4 +1,5 @@
 // Stored value and points operations. Every body carries a client idempotency key; amounts in fen.
+import { z } from '@hono/zod-openapi';
 import { require } from '../../auth/permissions.js';
 import type { Services } from '../../services.js';
 import { GatewayError } from '../../errors.js';
@@ -40,6 +41,10 @@ export function ledgerRoutes(app: GatewayApp, s: Services): void {
     require(actor, 'points.write');
     await members.visibleRow(actor, body.memberId);
     return ledger.earnPoints(actor, body);
+  });
+  addRoute(app, { method: 'post', path: '/v1/points/expire', tag: 'points', summary: 'Expire every lot whose day has passed (HQ job; each lot once)', body: z.object({ today: z.iso.date() }), response: z.object({ lotsExpired: z.number(), pointsExpired: z.number() }) }, async ({ actor, body }) => {
+    require(actor, 'ruleSet.write');
+    return ledger.expirePoints(actor, body.today);
   });
   addRoute(app, { method: 'post', path: '/v1/points/spend', tag: 'points', summary: 'Redeem points, first-expiring lot first', body: PointsSpendBody, response: LedgerResultSchema, status: 201 }, async ({ actor, body }) => {
     require(actor, 'points.write');
