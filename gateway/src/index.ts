@@ -1,4 +1,5 @@
 // @pos/gateway: create and start the gateway in-process (end-to-end demo, sync tests), or use its parts.
+import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './context.js';
@@ -16,6 +17,8 @@ export interface StartGatewayOptions {
   logger?: Logger;
   clock?: Clock;
   extensions?: AppExtensions;
+  /** PEM key and certificate: the gateway then serves https:// and wss:// only. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RunningGateway {
@@ -35,12 +38,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes] });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: host }, () => resolve(s));
+    const s = serve(
+      options.tls
+        ? { fetch: app.fetch, port: options.port, hostname: host, createServer: createHttpsServer, serverOptions: { key: options.tls.key, cert: options.tls.cert } }
+        : { fetch: app.fetch, port: options.port, hostname: host },
+      () => resolve(s),
+    );
   });
   sync.attach(server as import('node:http').Server);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  const url = `http://${host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
   log.info({ url, dialect: gdb.dialect }, 'gateway listening');
   return {
     url,
