@@ -69,6 +69,8 @@ describe.each(DIALECTS)('members and cards on %s', (dialect) => {
     const ids = async (q: string) => ((await hq.get(`/v1/members?${q}`)).body.items as { name: string }[]).map((m) => m.name);
     expect(await ids(`phone=${encodeURIComponent('+86 139-0000-1111')}`)).toEqual(['王小明']);
     expect(await ids('cardNo=6200001111')).toEqual(['王小明']);
+    expect(await ids('phoneTail=2222')).toEqual(['王大明']);
+    expect((await hq.get('/v1/members?phoneTail=22')).body.error).toMatchObject({ code: 'VALIDATION', field: 'query.phoneTail' });
     expect(await ids(`name=${encodeURIComponent('大明')}`)).toEqual(['王大明']);
     expect(await ids(`name=${encodeURIComponent('明')}`)).toEqual(['王小明', '王大明']);
     expect(await ids('tag=vip')).toEqual(['李娜', '王小明']);

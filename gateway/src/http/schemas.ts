@@ -73,6 +73,7 @@ export const MemberBody = z.object({ ...MemberFields, storeId: Id.optional(), ta
 export const MemberPatch = z.object(MemberFields).partial();
 export const MemberSearchQuery = Paging.extend({
   phone: z.string().max(32).optional(),
+  phoneTail: z.string().regex(/^\d{4}$/, 'expected the last 4 digits').optional(),
   cardNo: z.string().max(19).optional(),
   name: z.string().min(1).max(100).optional(),
   tag: z.string().min(1).max(64).optional(),

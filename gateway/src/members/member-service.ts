@@ -69,6 +69,8 @@ export interface MemberDetail extends Omit<MemberSummary, 'phoneMasked'> {
 
 export interface MemberSearch extends PageQuery {
   phone?: string | undefined;
+  /** The last 4 digits of the phone (手机尾号), as cashiers ask for them. */
+  phoneTail?: string | undefined;
   cardNo?: string | undefined;
   name?: string | undefined;
   tag?: string | undefined;
@@ -312,6 +314,7 @@ export class MemberService {
     let q = this.db.selectFrom('members').selectAll('members').where('members.merchant_id', '=', actor.merchantId);
     if (scope !== 'all') q = q.where('members.store_id', 'in', scope.length ? scope : ['-']);
     if (query.phone !== undefined) q = q.where('members.phone', '=', normalizePhone(query.phone) ?? '-');
+    if (query.phoneTail !== undefined) q = q.where('members.phone', 'like', `%${query.phoneTail.replace(/\D/g, '')}`);
     if (query.name !== undefined) q = q.where('members.name_lower', 'like', `%${escapeLike(query.name.toLowerCase())}%`);
     if (query.cardNo !== undefined) {
       const cardNo = query.cardNo;
