@@ -77,6 +77,8 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
   const member = await s.members.createMember(hq, { name: '王小明', phone: '13812345678', storeId, birthday: '1990-05-20' });
   const cardNo = syntheticCardNumber(20261125);
   await s.cards.issueCard(hq, { memberId: member.id, cardTypeId: goldType.id, cardNo });
+  // Tier evaluation is a gateway job (analytics issue); the demo member starts as gold.
+  await s.gdb.db.updateTable('members').set({ tier_id: 'gold', updated_at: Date.now() }).where('merchant_id', '=', seed.merchantId).where('id', '=', member.id).execute();
   await s.ledger.recharge(systemActor(seed.merchantId, storeId), { idempotencyKey: 'demo-wang-recharge', cardNo, paidFen: 30_000 });
   const terminalRow = await s.gdb.db.selectFrom('terminals').select('id').where('merchant_id', '=', seed.merchantId).where('store_id', '=', storeId).executeTakeFirstOrThrow();
 

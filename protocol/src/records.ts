@@ -83,8 +83,8 @@ export const StoreSettings = z.object({
   storeId: StoreId,
   name: LocalizedText,
   address: z.string().max(200).default(''),
-  /** 抹零: round the payable amount down to whole jiao or yuan. */
-  roundingMode: z.enum(['none', 'jiao', 'yuan']).default('none'),
+  /** 抹零 for this store: round the payable amount down to whole jiao or yuan. Absent: the merchant's rule set decides. */
+  roundingMode: z.enum(['none', 'jiao', 'yuan']).optional(),
   receiptFooter: LocalizedText.optional(),
   timezone: z.string().default('Asia/Shanghai'),
 });

@@ -37,16 +37,18 @@ describe('a sale on the cashier page', () => {
 
     await stack.sim.device('magstripe', 'magstripe').device.swipe({ pan: stack.cardNo, name: 'WANG/XIAOMING', expiryYymm: '3012', serviceCode: '101', discretionary: '000000' });
     await expect.poll(() => page.textContent('[data-testid=member-balance]'), { timeout: 10_000 }).toBe('300.00');
+    // Gold tier 9.5折 on both lines, then 抹零 to the jiao: 44.40 − 0.22 − 1.99 = 42.19 → 42.10.
+    await expect.poll(() => page.textContent('[data-testid=payable]')).toBe('¥42.10');
 
     await page.fill('[data-testid=sv-input]', '40');
     await page.fill('[data-testid=cash-input]', '5');
     await page.click('[data-testid=pay]');
-    await expect.poll(() => page.textContent('[data-testid=receipt]'), { timeout: 10_000 }).toContain('应付                       44.40');
+    await expect.poll(() => page.textContent('[data-testid=receipt]'), { timeout: 10_000 }).toContain('应付                       42.10');
     const receipt = (await page.textContent('[data-testid=receipt]'))!;
-    for (const line of ['乌龙茶 500ml', '东北大米 5kg', '储值 ****' + stack.cardNo.slice(-4) + '              40.00', '现金                        5.00', '  找零                      0.60', '储值余额                  260.00']) {
+    for (const line of ['乌龙茶 500ml', '东北大米 5kg', '储值 ****' + stack.cardNo.slice(-4) + '              40.00', '现金                        5.00', '  找零                      2.90', '  等级折扣                 -0.22', '抹零                       -0.09', '储值余额                  260.00']) {
       expect(receipt.split('\n')).toContain(line);
     }
-    expect(receipt.endsWith('找零: ¥0.60')).toBe(true);
+    expect(receipt.endsWith('找零: ¥2.90')).toBe(true);
 
     await expect.poll(() => stack.printed.length, { timeout: 10_000 }).toBe(1);
     expect(stack.printed[0]!.text).toContain('东北大米 5kg');

@@ -73,7 +73,8 @@ export class SnapshotBuilder {
       .where('id', '=', storeId)
       .executeTakeFirst();
     if (!store) return null;
-    return { storeId: store.id, name: { zh: store.name, en: store.name }, address: store.address, roundingMode: 'none', timezone: 'Asia/Shanghai' };
+    // No per-store 抹零 yet: the merchant's rule set decides for every store.
+    return { storeId: store.id, name: { zh: store.name, en: store.name }, address: store.address, timezone: 'Asia/Shanghai' };
   }
 
   async activeRuleSet(merchantId: string) {

@@ -6,7 +6,14 @@ import type { ReceiptInput } from '../bus/index.js';
 
 export function receiptForSale(
   state: CheckoutState,
-  names: { store: StoreSettings | null; terminalName: string; cashierName: string; language: 'zh-CN' | 'en' },
+  names: {
+    store: StoreSettings | null;
+    terminalName: string;
+    cashierName: string;
+    language: 'zh-CN' | 'en';
+    /** The tier's name in the active rule set, e.g. 金卡 for `gold`. */
+    tierName?: (tierId: string) => string | undefined;
+  },
 ): ReceiptInput | null {
   const sale = state.committed;
   if (!sale) return null;
@@ -19,7 +26,7 @@ export function receiptForSale(
     receiptMember = {
       maskedPhone: member.member.phone ? maskPhone(member.member.phone) : (member.card?.cardNo ?? '-').replace(/^(.{4}).*(.{4})$/, '$1****$2'),
       name: member.member.name.slice(0, 40),
-      ...(member.member.tierId ? { tierName: member.member.tierId } : {}),
+      ...(member.member.tierId ? { tierName: (names.tierName?.(member.member.tierId) ?? member.member.tierId).slice(0, 40) } : {}),
       pointsBalance: Math.max(0, pointsBefore - sale.pointsSpent + sale.pointsEarned),
       storedValueBalanceFen: Math.max(0, svBefore - svSpent),
     };

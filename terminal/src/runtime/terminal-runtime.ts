@@ -14,6 +14,7 @@ import { SyncClient } from '../sync/index.js';
 import { runPageCommand } from './page-commands.js';
 import { receiptForSale } from './receipt-for-sale.js';
 import { formatYuan } from '@pos/protocol';
+import { RuleSet } from '@pos/engine';
 
 export const TERMINAL_SOFTWARE_VERSION = '0.1.0';
 
@@ -118,6 +119,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
         terminalName: enrolment.terminalId.slice(-6),
         cashierName: options.cashierName ?? 'cashier',
         language: config!.locale,
+        tierName: (tierId) => tierNameOf(store, tierId, config!.locale),
       });
       if (!receipt) return;
       const paperWidth = options.devices.find((d) => d.deviceClass === 'printer')?.paperWidth ?? 80;
@@ -161,6 +163,13 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
       store.close();
     },
   };
+}
+
+/** The tier's name in the active rule set, in the receipt's language. */
+function tierNameOf(store: LocalStore, tierId: string, locale: 'zh-CN' | 'en'): string | undefined {
+  const parsed = RuleSet.safeParse(store.activeRuleSet()?.rules);
+  const tier = parsed.success ? parsed.data.tiers.find((t) => t.tierId === tierId) : undefined;
+  return tier ? (locale === 'en' ? tier.name.en : tier.name.zh) : undefined;
 }
 
 /** Queues the receipt (the printer holds it while out of paper) and kicks the drawer for cash. */
