@@ -102,6 +102,7 @@ describe.each(DIALECTS)('two offline tills spend the same card on %s', (dialect)
     }
     expect(m.state.committed?.offline).toBe(true);
     expect(m.markPrinted()).toEqual({ ok: true });
+    till.client.notifyOutbox(); // as the terminal runtime does after each commit
     return null;
   }
 

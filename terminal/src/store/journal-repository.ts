@@ -54,7 +54,7 @@ export interface PendingMemberEffect {
   events: number;
 }
 
-interface MemberEffect {
+export interface MemberEffect {
   memberId: string | null;
   principalDeltaFen: number;
   bonusDeltaFen: number;
@@ -74,7 +74,7 @@ function storedValueOf(tenders: SaleCommittedBody['tenders']): { principalFen: n
   return { principalFen, bonusFen };
 }
 
-function effectOf(type: JournaledType, body: unknown): MemberEffect {
+export function effectOf(type: JournaledType, body: unknown): MemberEffect {
   switch (type) {
     case 'saleCommitted': {
       const b = body as SaleCommittedBody;

@@ -4,7 +4,9 @@
 //
 // Guarantees: an event leaves the outbox only when the gateway acked it (applied or duplicate);
 // a lost frame, a lost ack or a dropped connection only causes a resend of the same eventId,
-// which the gateway applies at most once. Limits: at most `maxEventsInFlight` unacked frames,
+// which the gateway applies at most once. When an event leaves the outbox its balance effect moves
+// into the cached member record (see acked-effect.ts), so the till's known balance never forgets
+// a spend the gateway applied but has not yet sent back. Limits: at most `maxEventsInFlight` unacked frames,
 // resent after `ackTimeoutMs`; reconnects back off exponentially with full jitter up to
 // `maxReconnectDelayMs`; a peer silent for `deadPeerFactor` heartbeats is dropped.
 import { BehaviorSubject } from 'rxjs';
@@ -19,6 +21,8 @@ import {
   openFrame,
   signFrame,
 } from '@pos/protocol';
+import { effectOf } from '../store/index.js';
+import { effectsByMember, withAckedEffect } from './acked-effect.js';
 import type { SyncStore } from './sync-store.js';
 
 export type SyncState = 'stopped' | 'connecting' | 'online' | 'offline' | 'revoked';
@@ -94,6 +98,10 @@ export class SyncClient {
   private inFlightLimit: number;
   /** eventId → terminal time it was last sent on this connection. */
   private readonly inFlight = new Map<string, number>();
+  /** Events sent on this connection, not yet acked → the member they concern (for folding acks). */
+  private readonly sentMember = new Map<string, string | null>();
+  /** Sent events whose member's record arrived after they were sent: it may already include them. */
+  private readonly maybeInRecord = new Set<string>();
   /** Events the gateway refused on this connection; retried on the next one, never dropped. */
   private readonly parked = new Set<string>();
   /** Highest seq accepted from the gateway in this process. */
@@ -161,6 +169,8 @@ export class SyncClient {
     this.welcomed = false;
     this.inFlight.clear();
     this.parked.clear();
+    this.sentMember.clear();
+    this.maybeInRecord.clear();
     const socket = new WebSocket(this.options.url, { ...this.options.webSocketOptions, handshakeTimeout: this.options.handshakeTimeoutMs });
     this.socket = socket;
     socket.on('open', () => {
@@ -265,13 +275,24 @@ export class SyncClient {
       }
       case 'snapshotChunk':
         this.options.store.applySnapshotChunk(frame.body);
+        if (frame.body.entity === 'members') this.noteMemberRecords(frame.body.items.map((m) => m.memberId));
         return;
       case 'delta':
         this.options.store.applyDelta(frame.body);
+        for (const c of frame.body.changes) {
+          if (c.op === 'upsert' && c.change.entity === 'members') this.noteMemberRecords(c.change.items.map((m) => m.memberId));
+        }
         return;
       case 'ack': {
         const ids = frame.body.acks.map((a) => a.eventId);
+        // Folded before the outbox rows go: a crash in between counts the effect twice until the
+        // next snapshot (a lower balance, refused rather than overspent), never zero times.
+        this.foldApplied(frame.body.acks.filter((a) => a.outcome === 'applied' && !this.maybeInRecord.has(a.eventId)).map((a) => a.eventId));
         this.options.store.journal.ack(ids);
+        for (const id of ids) {
+          this.sentMember.delete(id);
+          this.maybeInRecord.delete(id);
+        }
         for (const id of ids) this.inFlight.delete(id);
         const pending = this.options.store.journal.outboxSize();
         this.setStatus({ pending, lastAckAt: new Date(this.clock()).toISOString() });
@@ -306,6 +327,35 @@ export class SyncClient {
     }
   }
 
+  /**
+   * A member record that arrives after an event for that member was sent may have been read after
+   * the gateway applied the event; then folding the event again would count it twice. Such events
+   * are not folded at their ack; if the record predates the event, the change the event itself
+   * causes brings a newer record (live push) or the next session's snapshot does.
+   */
+  private noteMemberRecords(memberIds: readonly string[]): void {
+    if (this.sentMember.size === 0) return;
+    const arrived = new Set(memberIds);
+    for (const [eventId, memberId] of this.sentMember) if (memberId && arrived.has(memberId)) this.maybeInRecord.add(eventId);
+  }
+
+  /** Moves the effect of just-applied events from the outbox sum into the cached member records. */
+  private foldApplied(eventIds: readonly string[]): void {
+    const store = this.options.store;
+    const cursor = store.cursor();
+    if (eventIds.length === 0 || cursor === null) return;
+    const wanted = new Set(eventIds);
+    // Acked events are among the oldest in the outbox: the in-flight and parked ones come first.
+    const limit = Math.min(store.journal.outboxSize(), this.inFlight.size + this.parked.size + eventIds.length + this.inFlightLimit);
+    const acked = store.journal.pendingOutbox(limit).filter((e) => wanted.has(e.eventId));
+    const updated = [];
+    for (const [memberId, effect] of effectsByMember(acked.map((e) => effectOf(e.type, e.body)))) {
+      const cached = store.members.member(memberId);
+      if (cached) updated.push(withAckedEffect(cached, effect));
+    }
+    if (updated.length > 0) store.applyDelta({ cursor, changes: [{ op: 'upsert', change: { entity: 'members', items: updated } }] });
+  }
+
   private scheduleHeartbeat(): void {
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = setTimeout(() => {
@@ -317,6 +367,8 @@ export class SyncClient {
       }
       this.send('ping', { nonce: String(this.clock()) });
       this.resendOverdue();
+      // A commit nobody announced with notifyOutbox still leaves within one heartbeat.
+      this.pump();
       this.scheduleHeartbeat();
     }, this.heartbeatIntervalMs);
   }
@@ -352,6 +404,7 @@ export class SyncClient {
       for (const event of toSend) {
         if (!this.send(event.type, event.body as never)) break;
         this.inFlight.set(event.eventId, now);
+        if (!this.sentMember.has(event.eventId)) this.sentMember.set(event.eventId, effectOf(event.type, event.body).memberId);
         sent.push(event.eventId);
       }
       if (sent.length > 0) this.options.store.journal.recordAttempt(sent, new Date(now).toISOString());

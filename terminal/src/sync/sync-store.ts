@@ -1,6 +1,6 @@
 // What the sync client needs from the terminal's local store. `LocalStore` provides it; the
 // interface keeps the client readable and names exactly which store operations sync relies on.
-import type { DeltaBody, EventMessageType, RuleSetRecord, SnapshotChunkBody } from '@pos/protocol';
+import type { DeltaBody, EventMessageType, MemberRecord, RuleSetRecord, SnapshotChunkBody } from '@pos/protocol';
 
 export interface PendingEvent {
   eventId: string;
@@ -22,6 +22,8 @@ export interface SyncStore {
     /** Deletes acked events from the outbox; the journal keeps them. */
     ack(eventIds: readonly string[]): number;
   };
+  /** The cached member records, into which acked events' effects are folded. */
+  readonly members: { member(memberId: string): MemberRecord | null };
   /** Applied atomically; the cursor advances only with the last chunk. */
   applySnapshotChunk(chunk: SnapshotChunkBody): void;
   /** Applied atomically together with its cursor. */
