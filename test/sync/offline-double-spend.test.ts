@@ -28,7 +28,11 @@ interface Till {
   secret: string;
 }
 
-describe.each(DIALECTS)('two offline tills spend the same card on %s', (dialect) => {
+const CASES = DIALECTS.flatMap((dialect) => (['snapshot', 'live'] as const).map((push) => ({ dialect, push })));
+
+// 'snapshot': the gateway sends a full snapshot on every connect, so the flag reaches a till at its
+// next session; 'live': with the change feed, the flag is pushed to the connected tills.
+describe.each(CASES)('two offline tills spend the same card on $dialect, $push', ({ dialect, push }) => {
   let stack: SyncStack;
   const tills: Till[] = [];
 
@@ -46,7 +50,7 @@ describe.each(DIALECTS)('two offline tills spend the same card on %s', (dialect)
   }
 
   beforeAll(async () => {
-    stack = await openSyncStack({ dialect, code: `OD${dialect === 'sqlite' ? 'L' : 'P'}`, rechargeFen: BALANCE_FEN });
+    stack = await openSyncStack({ dialect, code: `OD${dialect === 'sqlite' ? 'L' : 'P'}${push === 'live' ? 'V' : 'S'}`, rechargeFen: BALANCE_FEN, liveFeed: push === 'live' });
     await new CatalogueService(stack.fx.gdb, stack.fx.clock).upsert(stack.merchant.system, [
       {
         sku: 'TEA',
@@ -163,6 +167,15 @@ describe.each(DIALECTS)('two offline tills spend the same card on %s', (dialect)
     expect(flags.reduce((sum, f) => sum + Number(f.amount), 0)).toBe(overspendFen);
     expect((await checkLedger(stack.fx.gdb, stack.merchant.merchantId)).ok).toBe(true);
 
+    if (push === 'live') {
+      // Pushed to both connected tills, without a new session.
+      await waitFor('the flag on both tills', () => tills.every((t) => t.store.members.member(stack.memberId)?.flags.includes('overdraft') === true), 3_000);
+      for (const till of tills) {
+        expect(till.store.members.member(stack.memberId)?.flags).toEqual(['overdraft']);
+        expect(till.store.members.member(stack.memberId)?.storedValue).toEqual({ principalFen: 0, bonusFen: 0 });
+      }
+      return;
+    }
     // Each till resyncs (a new session gets a fresh snapshot) and sees the flag.
     for (const till of tills) {
       await till.client.stop();

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Dialect } from '../../gateway/src/db/database.js';
-import { SnapshotBuilder, SyncEventApplier, TerminalKeyService, attachSyncEndpoint, type SyncEndpoint } from '../../gateway/src/sync/index.js';
+import { ChangeFeed, SnapshotBuilder, SyncEventApplier, TerminalKeyService, attachSyncEndpoint, type SyncEndpoint } from '../../gateway/src/sync/index.js';
 import { syncDb } from '../../gateway/src/sync/sync-tables.js';
 import { LocalStore } from '../../terminal/src/store/index.js';
 import { openServices, silentLogger, type ServiceFixture } from '../gateway/harness.js';
@@ -45,6 +45,8 @@ export interface SyncStackOptions {
   code: string;
   rechargeFen: number;
   heartbeatIntervalMs?: number;
+  /** Pushes changes live through the gateway's change feed (polled every 100 ms); else snapshot per connect. */
+  liveFeed?: boolean;
 }
 
 export async function openSyncStack(options: SyncStackOptions): Promise<SyncStack> {
@@ -55,6 +57,8 @@ export async function openSyncStack(options: SyncStackOptions): Promise<SyncStac
   if (options.rechargeFen > 0) await fx.services.ledger.rechargeExplicit(merchant.system, { idempotencyKey: 'seed-recharge', cardNo, principalFen: options.rechargeFen, bonusFen: 0 });
   const keys = new TerminalKeyService(fx.gdb, fx.clock);
   const applier = new SyncEventApplier({ gdb: fx.gdb, clock: fx.clock, ledger: fx.services.ledger, members: fx.services.members, cards: fx.services.cards, logger: silentLogger });
+  const snapshots = new SnapshotBuilder(fx.gdb);
+  const feed = options.liveFeed ? new ChangeFeed(fx.gdb, snapshots, fx.clock, { pollMs: 100, logger: silentLogger }) : undefined;
   const dir = mkdtempSync(join(tmpdir(), `pos-sync-res-${options.dialect}-`));
   let server: Server | null = null;
   let endpoint: SyncEndpoint | null = null;
@@ -72,7 +76,8 @@ export async function openSyncStack(options: SyncStackOptions): Promise<SyncStac
       endpoint = attachSyncEndpoint(s, {
         keys,
         applier,
-        snapshots: new SnapshotBuilder(fx.gdb),
+        snapshots,
+        ...(feed ? { feed } : {}),
         clock: fx.clock,
         logger: silentLogger,
         heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1_000, // the protocol minimum: resends ride on it
@@ -113,6 +118,7 @@ export async function openSyncStack(options: SyncStackOptions): Promise<SyncStac
       return rows.map((r) => r.event_id);
     },
     async close() {
+      feed?.close();
       await stack.stopGateway();
       await fx.close();
       rmSync(dir, { recursive: true, force: true });
