@@ -244,6 +244,9 @@ export class SyncClient {
     if (!opened.ok) {
       // A frame we cannot trust is dropped; the session goes on (a forged frame must not cut us off).
       this.log.warn({ code: opened.error.code, msg: opened.error.message }, 'refused a gateway frame');
+      // Visible in the status, so a gateway that sends frames this version cannot read (e.g. a welcome
+      // out of the protocol's bounds, which leaves the client reconnecting forever) is diagnosable.
+      this.setStatus({ lastError: `${opened.error.code}: ${opened.error.message}` });
       return;
     }
     const frame = opened.value;
