@@ -128,6 +128,11 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
     for (const till of [a, b, c]) expect(till.store.journal.outboxSize()).toBe(0);
     const report = await checkLedger(fx.gdb, merchant.merchantId);
     expect(report.ok).toBe(true);
+    // The member's full view lists the synced sales, newest first, at most 50.
+    const view = await fx.services.members.getMember(merchant.system, memberId);
+    expect(view.orders).toHaveLength(50);
+    expect(view.orders.every((o) => o.type === 'saleCommitted' && o.amountFen === 300 && o.pointsEarned === 3)).toBe(true);
+    expect(new Set(view.orders.map((o) => o.saleId)).size).toBe(50);
   }, 120_000);
 
   it('the snapshot gives each terminal the member, the card and the synced balance', async () => {

@@ -90,6 +90,7 @@ export const MemberDetailSchema = MemberSummarySchema.omit({ phoneMasked: true }
   points: z.object({ balance: z.number().int(), lots: z.array(z.object({ lotId: z.string(), points: z.number().int(), expiresOn: z.string().nullable() })) }),
   notes: z.array(z.object({ id: z.string(), staffId: z.string(), body: z.string(), createdAt: z.number() })),
   growthHistory: z.array(z.object({ id: z.string(), source: z.string(), delta: z.number(), growthAfter: z.number(), tierBefore: z.string().nullable(), tierAfter: z.string().nullable(), change: z.string(), createdAt: z.number() })),
+  orders: z.array(z.object({ eventId: z.string(), type: z.enum(['saleCommitted', 'saleRefunded']), saleId: z.string(), receiptNo: z.string(), storeId: z.string(), occurredAt: z.string(), amountFen: z.number().int(), pointsEarned: z.number().int() })),
 }).openapi('MemberDetail');
 export const GrowthBody = z.object({
   idempotencyKey: IdempotencyKey,

@@ -11,6 +11,7 @@ import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError, notFound } from '../errors.js';
 import { toPage, type Page, type PageQuery } from '../pagination.js';
 import { maskPhone, normalizePhone } from '@pos/protocol';
+import { syncDb } from '../sync/sync-tables.js';
 
 export type Gender = 'female' | 'male' | 'unknown';
 export type AttributeType = 'text' | 'number' | 'date' | 'enum';
@@ -65,6 +66,20 @@ export interface MemberDetail extends Omit<MemberSummary, 'phoneMasked'> {
   points: { balance: number; lots: { lotId: string; points: number; expiresOn: string | null }[] };
   notes: { id: string; staffId: string; body: string; createdAt: number }[];
   growthHistory: { id: string; source: string; delta: number; growthAfter: number; tierBefore: string | null; tierAfter: string | null; change: string; createdAt: number }[];
+  /** Sales and refunds synced from the tills, newest first. */
+  orders: MemberOrder[];
+}
+
+export interface MemberOrder {
+  eventId: string;
+  type: 'saleCommitted' | 'saleRefunded';
+  saleId: string;
+  receiptNo: string;
+  storeId: string;
+  occurredAt: string;
+  /** Paid for a sale, paid back for a refund. */
+  amountFen: number;
+  pointsEarned: number;
 }
 
 export interface MemberSearch extends PageQuery {
@@ -164,6 +179,32 @@ export class MemberService {
       throw error;
     }
     return this.getMember(actor, id);
+  }
+
+  /** The member's synced sales and refunds, newest first. */
+  private async ordersOf(merchantId: string, memberId: string): Promise<MemberOrder[]> {
+    const rows = await syncDb(this.gdb)
+      .selectFrom('sync_events')
+      .select(['event_id', 'type', 'body'])
+      .where('merchant_id', '=', merchantId)
+      .where('member_id', '=', memberId)
+      .where('type', 'in', ['saleCommitted', 'saleRefunded'])
+      .orderBy('received_at', 'desc')
+      .limit(MAX_NOTES_IN_VIEW)
+      .execute();
+    return rows.map((r) => {
+      const body = JSON.parse(r.body) as { saleId: string; receiptNo: string; storeId: string; occurredAt: string; totals?: { payableFen: number }; refundFen?: number; pointsEarned?: number };
+      return {
+        eventId: r.event_id,
+        type: r.type as MemberOrder['type'],
+        saleId: body.saleId,
+        receiptNo: body.receiptNo,
+        storeId: body.storeId,
+        occurredAt: body.occurredAt,
+        amountFen: r.type === 'saleCommitted' ? (body.totals?.payableFen ?? 0) : (body.refundFen ?? 0),
+        pointsEarned: body.pointsEarned ?? 0,
+      };
+    });
   }
 
   /** The values of a new member row; used by the API and by bulk import. */
@@ -291,8 +332,10 @@ export class MemberService {
       .orderBy('id', 'desc')
       .limit(MAX_NOTES_IN_VIEW)
       .execute();
+    const orders = await this.ordersOf(actor.merchantId, memberId);
     return {
       ...summaryFields(row, tags.get(memberId) ?? []),
+      orders,
       phone: row.phone,
       birthday: row.birthday,
       anniversary: row.anniversary,

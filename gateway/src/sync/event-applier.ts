@@ -124,6 +124,7 @@ export class SyncEventApplier {
           store_id: terminal.storeId,
           type,
           sale_id: (event as { saleId?: string }).saleId ?? null,
+          member_id: (event as { memberId?: string | null }).memberId ?? null,
           occurred_at: event.occurredAt,
           received_at: this.deps.clock.nowMs(),
           offline: event.offline ? 1 : 0,

@@ -50,6 +50,7 @@ export const syncMigration: Migration = {
       .addColumn('store_id', 'varchar(26)', (c) => c.notNull())
       .addColumn('type', 'varchar(32)', (c) => c.notNull())
       .addColumn('sale_id', 'varchar(26)')
+      .addColumn('member_id', 'varchar(26)')
       // Both clocks: the terminal's when the event happened, the gateway's when it arrived.
       .addColumn('occurred_at', 'varchar(40)', (c) => c.notNull())
       .addColumn('received_at', 'bigint', (c) => c.notNull())
@@ -58,6 +59,8 @@ export const syncMigration: Migration = {
       .addPrimaryKeyConstraint('sync_events_pk', ['merchant_id', 'event_id'])
       .execute();
     await db.schema.createIndex('sync_events_sale_ix').on('sync_events').columns(['merchant_id', 'sale_id']).execute();
+    // A member's orders (sales and refunds) in their full view, newest first.
+    await db.schema.createIndex('sync_events_member_ix').on('sync_events').columns(['merchant_id', 'member_id', 'received_at']).execute();
     await db.schema.createIndex('sync_events_terminal_ix').on('sync_events').columns(['merchant_id', 'terminal_id', 'received_at']).execute();
 
     await db.schema

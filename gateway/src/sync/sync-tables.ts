@@ -38,6 +38,7 @@ export interface SyncEventTable {
   store_id: string;
   type: string;
   sale_id: string | null;
+  member_id: string | null;
   occurred_at: string;
   received_at: Int;
   offline: Int;
