@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { BarcodeScanner } from './devices/barcode-scanner.js';
 import { CashDrawer } from './devices/cash-drawer.js';
 import { EscPosPrinter } from './devices/escpos-printer.js';
+import { ForecourtController, defaultForecourtPumps } from './devices/forecourt-controller.js';
+import { ForecourtTcpServer } from './devices/forecourt-tcp-server.js';
 import type { LineOutput } from './devices/line-output.js';
 import { MagstripeReader } from './devices/magstripe-reader.js';
 import { PoleDisplay } from './devices/pole-display.js';
@@ -40,6 +42,20 @@ export const DeviceConfigSchema = z.union([
   z.object({ class: z.literal('magstripe'), id }).and(lineTransport),
   z.object({ class: z.literal('rfid'), id, format: z.enum(['hex', 'decimal10']).default('hex') }).and(lineTransport),
   z.object({ class: z.literal('pole-display'), id, baudRate: z.number().int().positive().default(9600) }),
+  z.object({
+    class: z.literal('forecourt'), id,
+    tcpPort: z.number().int().min(0).max(65535).default(0),
+    host: z.string().default('127.0.0.1'),
+    /** Also offer the controller on a serial PTY (RS-485/232 forecourt controllers). */
+    serial: z.boolean().default(false),
+    baudRate: z.number().int().positive().default(9600),
+    pumpCount: z.number().int().min(1).max(99).default(4),
+    /** Unit prices in fen per litre by grade. */
+    pricesFen: z.object({ '92': z.number().int().min(1), '95': z.number().int().min(1), '98': z.number().int().min(1), '0': z.number().int().min(1) })
+      .default({ '92': 720, '95': 790, '98': 880, '0': 750 }),
+    sampleMs: z.number().int().min(5).max(10_000).default(500),
+    speedFactor: z.number().min(0.1).max(1_000).default(1),
+  }),
 ]);
 
 export const SimulatorConfigSchema = z.object({
@@ -63,7 +79,7 @@ export const defaultSimulatorConfig = (): SimulatorConfig => ({
 
 export interface DeviceMapEntry {
   id: string;
-  class: 'printer' | 'scanner' | 'magstripe' | 'rfid' | 'pole-display' | 'cash-drawer';
+  class: 'printer' | 'scanner' | 'magstripe' | 'rfid' | 'pole-display' | 'cash-drawer' | 'forecourt';
   transport: 'tcp' | 'usb' | 'hid' | 'serial' | 'printer-kick';
   /** host:port, a PTY path, `hid_vvvv:pppp` or `usb_vvvv:pppp`. */
   address: string;
@@ -82,7 +98,8 @@ export type SimDevice =
   | { class: 'scanner'; id: string; device: BarcodeScanner; output: LineOutput }
   | { class: 'magstripe'; id: string; device: MagstripeReader; output: LineOutput }
   | { class: 'rfid'; id: string; device: RfidReader; output: LineOutput }
-  | { class: 'pole-display'; id: string; device: PoleDisplay; port: PtyPort };
+  | { class: 'pole-display'; id: string; device: PoleDisplay; port: PtyPort }
+  | { class: 'forecourt'; id: string; controller: ForecourtController; tcp: ForecourtTcpServer; serial: PtyPort | null };
 
 export interface RunningSimulator {
   map: DeviceMap;
@@ -150,6 +167,10 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
       if (d.class === 'printer') {
         await d.tcp.close();
         d.printer.drawer?.dispose();
+      }
+      if (d.class === 'forecourt') {
+        await d.tcp.close();
+        d.controller.dispose();
       }
     }
     await Promise.all(ports.map((p) => p.unplug()));
@@ -220,6 +241,33 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
           devices.set(d.id, { class: 'pole-display', id: d.id, device: new PoleDisplay(port), port });
           break;
         }
+        case 'forecourt': {
+          const controller = new ForecourtController({ pumps: defaultForecourtPumps(d.pumpCount), pricesFen: d.pricesFen, sampleMs: d.sampleMs, speedFactor: d.speedFactor });
+          const tcp = new ForecourtTcpServer(controller, d.host);
+          const port = await tcp.listen(d.tcpPort);
+          map.devices.push({ id: d.id, class: 'forecourt', transport: 'tcp', address: `${d.host}:${port}` });
+          let serialPort: PtyPort | null = null;
+          if (d.serial) {
+            const pty = new PtyPort(join(dir, `${d.id}-serial`));
+            await pty.plug();
+            ports.push(pty);
+            serialPort = pty;
+            // one session per plug: socat's PTY is a new line each time it comes back
+            let session = controller.openSession((bytes) => void pty.write(bytes).catch(() => undefined));
+            pty.on('data', (chunk) => session.write(chunk));
+            pty.on('unplugged', () => session.close());
+            pty.on('plugged', () => {
+              session.close();
+              session = controller.openSession((bytes) => void pty.write(bytes).catch(() => undefined));
+            });
+            map.devices.push({ id: `${d.id}-serial`, class: 'forecourt', transport: 'serial', address: pty.path, baudRate: d.baudRate });
+          }
+          const flog = log.child({ device: d.id });
+          controller.on('finished', (t) => flog.info({ pumpNo: t.pumpNo, transactionId: t.transactionId, volumeMilliLitre: t.volumeMilliLitre, amountFen: t.amountFen }, 'pump transaction finished'));
+          controller.on('badFrame', (reason) => flog.warn({ reason }, 'bad forecourt frame answered with BAD_FRAME'));
+          devices.set(d.id, { class: 'forecourt', id: d.id, controller, tcp, serial: serialPort });
+          break;
+        }
       }
     }
   } catch (error) {
@@ -233,7 +281,7 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     return d;
   };
   const lineOf = (d: SimDevice): LineOutput | PtyPort | null =>
-    d.class === 'pole-display' ? d.port : d.class === 'printer' ? null : d.output;
+    d.class === 'pole-display' ? d.port : d.class === 'forecourt' ? d.serial : d.class === 'printer' ? null : d.output;
 
   return {
     map,
@@ -243,6 +291,11 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     async unplug(deviceId) {
       const d = find(deviceId);
       log.info({ device: deviceId }, 'unplugged');
+      if (d.class === 'forecourt') {
+        d.tcp.dropConnections();
+        await d.serial?.unplug();
+        return;
+      }
       if (d.class === 'printer') {
         d.tcp.dropConnections();
         d.usb?.unplug();
@@ -257,6 +310,10 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
     async replug(deviceId) {
       const d = find(deviceId);
       log.info({ device: deviceId }, 'replugged');
+      if (d.class === 'forecourt') {
+        await d.serial?.plug();
+        return;
+      }
       if (d.class === 'printer') {
         d.usb?.replug();
         await d.serial?.plug();

@@ -87,7 +87,7 @@ function printerStatusBytes(state: PrinterState): string[] {
 export function simulatorState(sim: RunningSimulator): unknown {
   const devices = [...sim.devices.values()].map((d) => {
     // A printer also appears as its USB, serial and drawer entries; other devices have one entry.
-    const own = d.class === 'printer' ? [d.id, `${d.id}-usb`, `${d.id}-serial`, `${d.id}-drawer`] : [d.id];
+    const own = d.class === 'printer' ? [d.id, `${d.id}-usb`, `${d.id}-serial`, `${d.id}-drawer`] : d.class === 'forecourt' ? [d.id, `${d.id}-serial`] : [d.id];
     const entries = sim.map.devices.filter((e) => own.includes(e.id));
     const base = { id: d.id, class: d.class, transports: entries.map((e) => ({ transport: e.transport, address: e.address })) };
     switch (d.class) {
@@ -100,6 +100,8 @@ export function simulatorState(sim: RunningSimulator): unknown {
       }
       case 'pole-display':
         return { ...base, plugged: d.port.plugged, lines: d.device.lines() };
+      case 'forecourt':
+        return { ...base, pumps: d.controller.statuses(), prices: d.controller.prices };
       default: {
         const plugged = d.output.kind === 'hid' ? d.output.device.plugged : d.output.port.plugged;
         return { ...base, plugged, transport: d.output.kind };
