@@ -60,6 +60,11 @@ export interface SyncEndpoint {
 }
 
 export function attachSyncEndpoint(server: Server, options: SyncEndpointOptions): SyncEndpoint {
+  // The welcome frame carries these; values the protocol refuses would make every terminal reconnect forever.
+  const heartbeat = options.heartbeatIntervalMs ?? 15_000;
+  if (!Number.isInteger(heartbeat) || heartbeat < 1000 || heartbeat > 300_000) throw new RangeError(`heartbeatIntervalMs must be 1000–300000, got ${heartbeat}`);
+  const inFlight = options.maxEventsInFlight ?? 200;
+  if (!Number.isInteger(inFlight) || inFlight < 1 || inFlight > 10_000) throw new RangeError(`maxEventsInFlight must be 1–10000, got ${inFlight}`);
   const log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'gateway/sync' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const sessions = new Map<string, SyncSession>();
@@ -202,7 +207,13 @@ class SyncSession {
     }
     // From here on, changes reach the terminal as they happen (through any gateway instance).
     this.unwatch?.();
-    if (!this.closed && feed) this.unwatch = feed.watch(key.merchantId, (delta) => this.send('delta', delta));
+    // Acks go out before any delta, so a terminal never sees a record that reflects an event it has not had acked.
+    if (!this.closed && feed) {
+      this.unwatch = feed.watch(key.merchantId, (delta) => {
+        this.sendPendingAcks();
+        this.send('delta', delta);
+      });
+    }
   }
 
   private async onEvent(type: EventMessageType, body: BodyOf<EventMessageType>): Promise<void> {
@@ -222,9 +233,15 @@ class SyncSession {
   }
 
   private async flushAcks(): Promise<void> {
-    if (this.pendingAcks.length === 0 || this.closed) return;
-    this.send('ack', { acks: this.pendingAcks.splice(0) });
+    if (!this.sendPendingAcks()) return;
     await this.options.keys.recordSeen(this.key!.terminalId, this.lastSeq);
+  }
+
+  /** Sends the acks waiting, if any; true when it sent some. */
+  private sendPendingAcks(): boolean {
+    if (this.pendingAcks.length === 0 || this.closed) return false;
+    this.send('ack', { acks: this.pendingAcks.splice(0) });
+    return true;
   }
 
   markRevoked(): void {
