@@ -215,6 +215,18 @@ describe.each(DIALECTS)('sync on %s', (dialect) => {
       expect(await balanceFen()).toBe(before);
     });
 
+    it('an event that fails half-way is rejected and leaves nothing behind', async () => {
+      const before = await balanceFen();
+      const postingsBefore = (await checkLedger(fx.gdb, merchant.merchantId)).postings;
+      // The first stored-value tender is on a real card, the second on a card the gateway does not know.
+      const body = { ...sale(5005), tenders: [{ kind: 'storedValue', amountFen: 500, cardNo }, { kind: 'storedValue', amountFen: 200, cardNo: '9999000000000009' }] };
+      socket.send(frame(body));
+      const error = await nextError();
+      expect([error.code, error.eventId]).toEqual(['EVENT_REJECTED', body.eventId]);
+      expect(await balanceFen()).toBe(before);
+      expect((await checkLedger(fx.gdb, merchant.merchantId)).postings).toBe(postingsBefore);
+    });
+
     it('a revoked terminal is refused at its next frame and its socket closed', async () => {
       const before = await balanceFen();
       await keys.revoke(merchant.merchantId, till.terminalId);

@@ -1,10 +1,11 @@
 // Applies upstream events from terminals to the gateway's ledger and member database.
 //
-// Guarantee: each event has its effect once, whatever the number of deliveries. Every ledger
-// operation an event causes is keyed by the event id (`<eventId>:<part>`), so a delivery that
-// crashed half-way replays the finished parts as no-ops; the event is registered in
-// `sync_events` last, together with its growth change, in one transaction. A registered event
-// is acked as a duplicate without touching anything.
+// Guarantee: each event has its effect once, whatever the number of deliveries. A sale, refund,
+// recharge or pump transaction is applied in ONE database transaction: its ledger operations
+// (keyed `<eventId>:<part>`), flags, growth change and its row in `sync_events`, so it lands whole
+// or not at all. Enrolments and card actions go through the member and card services, each
+// idempotent by state, and are registered after them. A registered event is acked as a duplicate
+// without touching anything.
 // Offline spends are never refused for lack of balance: the shortfall goes to the overdraft
 // account and the member is flagged.
 import type { Logger } from 'pino';
@@ -20,7 +21,9 @@ import type {
 } from '@pos/protocol';
 import type { CardService } from '../cards/card-service.js';
 import { type Actor, type Clock, systemActor } from '../context.js';
-import { type GatewayDb, inTransaction } from '../db/database.js';
+import type { Kysely } from 'kysely';
+import { type GatewayDb, inTransaction, isUniqueViolation } from '../db/database.js';
+import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
@@ -54,6 +57,27 @@ export interface EventApplierDeps {
 
 const STORED_VALUE_KINDS = new Set(['storedValue', 'fuelCard']);
 
+type SyncDb = ReturnType<typeof syncDb>;
+
+/** What one event's transaction works with. */
+interface Tx {
+  db: SyncDb;
+  ledger: LedgerService;
+}
+
+/** Points a member can spend on `today`: unexpired lots, the same rule as the ledger's own spend. */
+async function usablePoints(db: SyncDb, merchantId: string, memberId: string, today: string): Promise<number> {
+  const row = await db
+    .selectFrom('points_lots')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points_remaining'), eb.val(0)).as('usable'))
+    .where('merchant_id', '=', merchantId)
+    .where('member_id', '=', memberId)
+    .where('points_remaining', '>', 0)
+    .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
+    .executeTakeFirst();
+  return Number(row?.usable ?? 0);
+}
+
 export class SyncEventApplier {
   private readonly log: Logger;
 
@@ -63,49 +87,24 @@ export class SyncEventApplier {
 
   async apply<T extends EventMessageType>(terminal: TerminalIdentity, type: T, body: BodyOf<T>): Promise<ApplyOutcome> {
     const event = body as BodyOf<T> & { eventId: string; occurredAt: string; offline: boolean };
-    const db = syncDb(this.deps.gdb);
-    const seen = await db
-      .selectFrom('sync_events')
-      .select('event_id')
-      .where('merchant_id', '=', terminal.merchantId)
-      .where('event_id', '=', event.eventId)
-      .executeTakeFirst();
-    if (seen) return 'duplicate';
+    // Most duplicates are caught here, before any transaction; the transaction checks again.
+    if (await this.isRegistered(syncDb(this.deps.gdb), terminal.merchantId, event.eventId)) return 'duplicate';
     // A terminal may only post events of its own store.
     if ((event as { storeId?: string }).storeId !== terminal.storeId || (event as { terminalId?: string }).terminalId !== terminal.terminalId) {
       throw new EventRejected(event.eventId, 'event names another store or terminal');
     }
     const actor = systemActor(terminal.merchantId, terminal.storeId);
-    let growthDelta = 0;
-    let memberId: string | null = null;
+    const attempt = (): Promise<ApplyOutcome> =>
+      type === 'memberEnrolled' || type === 'cardEvent'
+        ? this.applyThroughServices(terminal, actor, type, body)
+        : inTransaction(this.deps.gdb, (trx) => this.applyInTransaction(terminal, actor, type, body, trx));
     try {
-      switch (type) {
-        case 'saleCommitted': {
-          const sale = body as SaleCommittedBody;
-          await this.applySale(actor, sale);
-          growthDelta = sale.growthEarned;
-          memberId = sale.memberId;
-          break;
-        }
-        case 'saleRefunded': {
-          const refund = body as SaleRefundedBody;
-          await this.applyRefund(actor, refund);
-          growthDelta = -refund.growthReversed;
-          memberId = refund.memberId;
-          break;
-        }
-        case 'rechargeCommitted':
-          await this.applyRecharge(actor, body as RechargeCommittedBody);
-          break;
-        case 'memberEnrolled':
-          await this.applyEnrolment(actor, body as MemberEnrolledBody);
-          break;
-        case 'cardEvent':
-          await this.applyCardEvent(actor, body as CardEventBody);
-          break;
-        case 'pumpTransaction':
-          // Recorded in the register below; the money moves with the sale that settles it.
-          break;
+      try {
+        return await attempt();
+      } catch (error) {
+        // The same event applied at the same moment through another session: retry, and find it registered.
+        if (isUniqueViolation(error)) return await attempt();
+        throw error;
       }
     } catch (error) {
       if (error instanceof GatewayError && (error.code === 'NOT_FOUND' || error.code === 'VALIDATION' || error.code === 'REFUND_EXCEEDS_SPEND')) {
@@ -113,40 +112,78 @@ export class SyncEventApplier {
       }
       throw error;
     }
+  }
+
+  private async applyInTransaction(terminal: TerminalIdentity, actor: Actor, type: EventMessageType, body: unknown, trx: Kysely<GatewayDatabase>): Promise<ApplyOutcome> {
+    const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx) };
+    const eventId = (body as { eventId: string }).eventId;
+    if (await this.isRegistered(tx.db, terminal.merchantId, eventId)) return 'duplicate';
+    let growthDelta = 0;
+    let memberId: string | null = null;
+    if (type === 'saleCommitted') {
+      const sale = body as SaleCommittedBody;
+      await this.applySale(tx, actor, sale);
+      growthDelta = sale.growthEarned;
+      memberId = sale.memberId;
+    } else if (type === 'saleRefunded') {
+      const refund = body as SaleRefundedBody;
+      await this.applyRefund(tx, actor, refund);
+      growthDelta = -refund.growthReversed;
+      memberId = refund.memberId;
+    } else if (type === 'rechargeCommitted') {
+      await this.applyRecharge(tx, actor, body as RechargeCommittedBody);
+    }
+    // pumpTransaction: recorded in the register only; the money moves with the sale that settles it.
+    await this.register(tx.db, terminal, type, body);
+    if (growthDelta !== 0 && memberId) {
+      await tx.db
+        .updateTable('members')
+        .set((eb) => ({ growth: eb('growth', '+', growthDelta), updated_at: this.deps.clock.nowMs() }))
+        .where('merchant_id', '=', terminal.merchantId)
+        .where('id', '=', memberId)
+        .execute();
+    }
+    return 'applied';
+  }
+
+  private async applyThroughServices(terminal: TerminalIdentity, actor: Actor, type: 'memberEnrolled' | 'cardEvent', body: unknown): Promise<ApplyOutcome> {
+    if (type === 'memberEnrolled') await this.applyEnrolment(actor, body as MemberEnrolledBody);
+    else await this.applyCardEvent(actor, body as CardEventBody);
     return inTransaction(this.deps.gdb, async (trx) => {
-      const tdb = trx as unknown as ReturnType<typeof syncDb>;
-      const inserted = await tdb
-        .insertInto('sync_events')
-        .values({
-          merchant_id: terminal.merchantId,
-          event_id: event.eventId,
-          terminal_id: terminal.terminalId,
-          store_id: terminal.storeId,
-          type,
-          sale_id: (event as { saleId?: string }).saleId ?? null,
-          member_id: (event as { memberId?: string | null }).memberId ?? null,
-          occurred_at: event.occurredAt,
-          received_at: this.deps.clock.nowMs(),
-          offline: event.offline ? 1 : 0,
-          body: JSON.stringify(body),
-        })
-        .onConflict((oc) => oc.columns(['merchant_id', 'event_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return 'duplicate';
-      if (growthDelta !== 0 && memberId) {
-        await tdb
-          .updateTable('members')
-          .set((eb) => ({ growth: eb('growth', '+', growthDelta), updated_at: this.deps.clock.nowMs() }))
-          .where('merchant_id', '=', terminal.merchantId)
-          .where('id', '=', memberId)
-          .execute();
-      }
+      const db = trx as unknown as SyncDb;
+      if (await this.isRegistered(db, terminal.merchantId, (body as { eventId: string }).eventId)) return 'duplicate';
+      await this.register(db, terminal, type, body);
       return 'applied';
     });
   }
 
-  private async flag(actor: Actor, memberId: string, flag: 'overdraft', eventId: string, cardNo: string | null, amount: number): Promise<void> {
-    await syncDb(this.deps.gdb)
+  private async isRegistered(db: SyncDb, merchantId: string, eventId: string): Promise<boolean> {
+    const row = await db.selectFrom('sync_events').select('event_id').where('merchant_id', '=', merchantId).where('event_id', '=', eventId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private async register(db: SyncDb, terminal: TerminalIdentity, type: EventMessageType, body: unknown): Promise<void> {
+    const event = body as { eventId: string; occurredAt: string; offline: boolean; saleId?: string; memberId?: string | null };
+    await db
+      .insertInto('sync_events')
+      .values({
+        merchant_id: terminal.merchantId,
+        event_id: event.eventId,
+        terminal_id: terminal.terminalId,
+        store_id: terminal.storeId,
+        type,
+        sale_id: event.saleId ?? null,
+        member_id: event.memberId ?? null,
+        occurred_at: event.occurredAt,
+        received_at: this.deps.clock.nowMs(),
+        offline: event.offline ? 1 : 0,
+        body: JSON.stringify(body),
+      })
+      .execute();
+  }
+
+  private async flag(tx: Tx, actor: Actor, memberId: string, flag: 'overdraft', eventId: string, cardNo: string | null, amount: number): Promise<void> {
+    await tx.db
       .insertInto('member_flags')
       .values({
         merchant_id: actor.merchantId,
@@ -163,8 +200,8 @@ export class SyncEventApplier {
     this.log.warn({ memberId, flag, eventId, amount }, 'member flagged by sync');
   }
 
-  private async applySale(actor: Actor, sale: SaleCommittedBody): Promise<void> {
-    const { ledger } = this.deps;
+  private async applySale(tx: Tx, actor: Actor, sale: SaleCommittedBody): Promise<void> {
+    const { ledger } = tx;
     let index = 0;
     for (const tender of sale.tenders) {
       if (!STORED_VALUE_KINDS.has(tender.kind) || tender.amountFen === 0) continue;
@@ -178,21 +215,16 @@ export class SyncEventApplier {
       });
       index += 1;
       const shortfallFen = (spend as { shortfallFen?: number }).shortfallFen ?? 0;
-      if (shortfallFen > 0 && sale.memberId) await this.flag(actor, sale.memberId, 'overdraft', sale.eventId, cardNo, shortfallFen);
+      if (shortfallFen > 0 && sale.memberId) await this.flag(tx, actor, sale.memberId, 'overdraft', sale.eventId, cardNo, shortfallFen);
     }
     if (!sale.memberId) return;
     if (sale.pointsSpent > 0) {
-      try {
-        await ledger.spendPoints(actor, {
-          idempotencyKey: `${sale.eventId}:points-spend`,
-          memberId: sale.memberId,
-          points: sale.pointsSpent,
-          today: sale.businessDate,
-        });
-      } catch (error) {
+      // Checked first: an operation refused inside the transaction would leave its claimed key behind.
+      if ((await usablePoints(tx.db, actor.merchantId, sale.memberId, sale.businessDate)) >= sale.pointsSpent) {
+        await ledger.spendPoints(actor, { idempotencyKey: `${sale.eventId}:points-spend`, memberId: sale.memberId, points: sale.pointsSpent, today: sale.businessDate });
+      } else {
         // Points spent offline on two tills: the sale stands, the member is flagged for HQ.
-        if (!(error instanceof GatewayError && error.code === 'INSUFFICIENT_POINTS')) throw error;
-        await this.flag(actor, sale.memberId, 'overdraft', sale.eventId, sale.cardNo, sale.pointsSpent);
+        await this.flag(tx, actor, sale.memberId, 'overdraft', sale.eventId, sale.cardNo, sale.pointsSpent);
       }
     }
     if (sale.pointsEarned > 0) {
@@ -205,9 +237,8 @@ export class SyncEventApplier {
     }
   }
 
-  private async applyRefund(actor: Actor, refund: SaleRefundedBody): Promise<void> {
-    const { ledger } = this.deps;
-    const db = syncDb(this.deps.gdb);
+  private async applyRefund(tx: Tx, actor: Actor, refund: SaleRefundedBody): Promise<void> {
+    const { ledger, db } = tx;
     const sale = await db
       .selectFrom('sync_events')
       .select(['event_id'])
@@ -231,16 +262,11 @@ export class SyncEventApplier {
     }
     if (!refund.memberId) return;
     if (refund.pointsReversed > 0) {
-      try {
-        await ledger.spendPoints(actor, {
-          idempotencyKey: `${refund.eventId}:points-reverse`,
-          memberId: refund.memberId,
-          points: refund.pointsReversed,
-          today: refund.businessDate,
-        });
-      } catch (error) {
-        if (!(error instanceof GatewayError && error.code === 'INSUFFICIENT_POINTS')) throw error;
-        await this.flag(actor, refund.memberId, 'overdraft', refund.eventId, null, refund.pointsReversed);
+      if ((await usablePoints(db, actor.merchantId, refund.memberId, refund.businessDate)) >= refund.pointsReversed) {
+        await ledger.spendPoints(actor, { idempotencyKey: `${refund.eventId}:points-reverse`, memberId: refund.memberId, points: refund.pointsReversed, today: refund.businessDate });
+      } else {
+        // The points earned by the sale were spent meanwhile: the refund stands, HQ sees the flag.
+        await this.flag(tx, actor, refund.memberId, 'overdraft', refund.eventId, null, refund.pointsReversed);
       }
     }
     if (refund.pointsRestored > 0) {
@@ -253,16 +279,16 @@ export class SyncEventApplier {
     }
   }
 
-  private async applyRecharge(actor: Actor, recharge: RechargeCommittedBody): Promise<void> {
+  private async applyRecharge(tx: Tx, actor: Actor, recharge: RechargeCommittedBody): Promise<void> {
     if (!recharge.cardNo) throw new GatewayError('VALIDATION', 'a recharge needs a card', 'cardNo');
-    await this.deps.ledger.rechargeExplicit(actor, {
+    await tx.ledger.rechargeExplicit(actor, {
       idempotencyKey: `${recharge.eventId}:recharge`,
       cardNo: recharge.cardNo,
       principalFen: recharge.principalFen,
       bonusFen: recharge.bonusFen,
     });
     if (recharge.bonusPoints > 0) {
-      await this.deps.ledger.earnPoints(actor, {
+      await tx.ledger.earnPoints(actor, {
         idempotencyKey: `${recharge.eventId}:bonus-points`,
         memberId: recharge.memberId,
         points: recharge.bonusPoints,
