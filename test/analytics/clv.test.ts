@@ -16,6 +16,7 @@ import {
   nelderMead,
   parseCdnowLog,
   probabilityAlive,
+  rankMembersByClv,
   readCdnowSample,
   readCdnowSummary,
   readCdnowSummaryWithTransactions,
@@ -138,6 +139,8 @@ describe('BG/NBD fit against the published CDNOW estimates', () => {
     expect(codeOf(() => probabilityAlive({ ...PAPER, a: -1 }, { frequency: 0, recency: 0, T: 1 }))).toBe(
       'CLV_INVALID_INPUT',
     );
+    // Equations 9 and 10 divide by a − 1.
+    expect(codeOf(() => expectedPurchasesUpTo({ ...PAPER, a: 1 }, 39))).toBe('CLV_INVALID_INPUT');
   });
 });
 
@@ -226,5 +229,38 @@ describe('Gamma-Gamma spend and CLV', () => {
     expect(
       codeOf(() => customerLifetimeValueFen(PAPER, gammaGamma, member, { periods: 0, periodLength: 1, discountRatePerPeriod: 0 })),
     ).toBe('CLV_INVALID_INPUT');
+  });
+
+  it('money scale: fitting spend in cents instead of dollars scales v by 100 and leaves p, q', () => {
+    const fit = fitGammaGamma(repeaters.map((r) => ({ frequency: r.frequency, meanSpend: Math.round(r.meanSpend * 100) })));
+    expectWithinOnePercent({ ...fit.params }, { ...PAPER_GAMMA_GAMMA, v: 1544 });
+  });
+
+  it('ranks members by CLV in fen, highest first, each row equal to the single-member computation', () => {
+    const gammaGamma = { ...PAPER_GAMMA_GAMMA, v: 1544 };
+    const horizon = { periods: 12, periodLength: 52 / 12, discountRatePerPeriod: 0.01 };
+    const members = shippedWithSpend.map((r) => ({
+      memberId: r.customerId.padStart(4, '0'),
+      frequency: r.frequency,
+      recency: r.recency,
+      T: r.T,
+      meanSpendFen: Math.round(r.meanSpend * 100),
+    }));
+    const ranked = rankMembersByClv(PAPER, gammaGamma, members, horizon);
+    expect(ranked).toHaveLength(2357);
+    for (let i = 1; i < ranked.length; i++) {
+      const [prev, cur] = [ranked[i - 1]!, ranked[i]!];
+      expect(prev.clvFen > cur.clvFen || (prev.clvFen === cur.clvFen && prev.memberId < cur.memberId)).toBe(true);
+    }
+    const first = members[0]!; // customer 1: x=2, t_x=30.43, T=38.86, z̄=$22.35
+    const row = ranked.find((s) => s.memberId === '0001')!;
+    expect(row.clvFen).toBe(customerLifetimeValueFen(PAPER, gammaGamma, first, horizon));
+    expect(row.probabilityAlive).toBeCloseTo(0.726579, 5);
+    expect(row.expectedSpendFen).toBe(2466); // 37587.5 / 15.24 = 2466.37 fen
+    expect(ranked.every((s) => Number.isInteger(s.clvFen) && Number.isInteger(s.expectedSpendFen))).toBe(true);
+    // A member with no repeat purchase is valued at the population mean spend, p·v/(q−1) = 3521.9 fen.
+    const newcomer = ranked.find((s) => s.memberId === '0003')!;
+    expect(newcomer.expectedSpendFen).toBe(3522);
+    expect(newcomer.probabilityAlive).toBe(1);
   });
 });

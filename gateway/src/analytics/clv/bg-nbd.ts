@@ -151,10 +151,18 @@ export function fitBgNbd(summaries: readonly CustomerSummary[], options: FitOpti
 export function expectedPurchasesUpTo(p: BgNbdParams, t: number): number {
   checkParams(p);
   if (!(t >= 0)) throw new ClvError('CLV_INVALID_INPUT', '时长不能为负 / t must be ≥ 0', 't');
+  checkANotOne(p);
   const { r, alpha, a, b } = p;
   if (t === 0) return 0;
   const z = t / (alpha + t);
   return ((a + b - 1) / (a - 1)) * (1 - Math.pow(alpha / (alpha + t), r) * hyp2f1(r, b, a + b - 1, z));
+}
+
+/** Equations 9 and 10 divide by a − 1; the paper's model has no finite form there, so say so instead of returning NaN. */
+function checkANotOne(p: BgNbdParams): void {
+  if (Math.abs(p.a - 1) < 1e-9) {
+    throw new ClvError('CLV_INVALID_INPUT', '参数 a 不能等于 1 / expectations are undefined at a = 1', 'a');
+  }
 }
 
 /** The odds factor a/(b+x−1) · ((α+T)/(α+t_x))^(r+x) that both P(alive) and E[Y(t) | …] divide by. */
@@ -180,6 +188,7 @@ export function conditionalExpectedPurchases(p: BgNbdParams, c: CustomerSummary,
   checkParams(p);
   checkSummary(c);
   if (!(t >= 0)) throw new ClvError('CLV_INVALID_INPUT', '时长不能为负 / t must be ≥ 0', 't');
+  checkANotOne(p);
   if (t === 0) return 0;
   const { r, alpha, a, b } = p;
   const { frequency: x, T } = c;

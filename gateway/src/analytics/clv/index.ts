@@ -8,4 +8,5 @@ export * from './clv-error.js';
 export * from './customer-lifetime-value.js';
 export * from './gamma-gamma.js';
 export * from './hypergeometric.js';
+export * from './member-clv-ranking.js';
 export * from './nelder-mead.js';
