@@ -164,6 +164,11 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
     return [...this.pump(pumpNo).nozzles].map(([nozzleNo, n]) => ({ nozzleNo, grade: n.grade, volumeMilliLitre: n.totalMilliLitre, amountFen: n.totalFen }));
   }
 
+  /** The nozzle now out of its holster, if any. */
+  liftedNozzle(pumpNo: number): number | null {
+    return this.pump(pumpNo).liftedNozzle;
+  }
+
   /** The driver lifts a nozzle: an idle pump calls, a pre-authorised one starts delivering. */
   liftNozzle(pumpNo: number, nozzleNo: number): void {
     const pump = this.pump(pumpNo);
@@ -240,6 +245,11 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
   /** Fault: communication loss; requests are read and dropped, no notifications go out. */
   setSilent(silent: boolean): void {
     this.silent = silent;
+  }
+
+  /** Fault: line noise; raw bytes go to every connected terminal as they are. */
+  injectNoise(bytes: Uint8Array): void {
+    for (const send of this.sessions) send(Buffer.from(bytes));
   }
 
   openSession(send: (bytes: Buffer) => void): ForecourtSession {

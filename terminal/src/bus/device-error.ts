@@ -18,7 +18,17 @@ export type DeviceErrorCode =
   | 'WRITE_FAILED'
   | 'NOT_FOUND'
   | 'UNSUPPORTED_COMMAND'
-  | 'BAD_DEVICE_MAP';
+  | 'BAD_DEVICE_MAP'
+  // forecourt controller refusals (pos-forecourt/1 error codes) and request failures
+  | 'BAD_FRAME'
+  | 'UNKNOWN_PUMP'
+  | 'PUMP_BUSY'
+  | 'PUMP_OFFLINE'
+  | 'NOT_AUTHORIZED'
+  | 'NOT_FINISHED'
+  | 'UNKNOWN_TRANSACTION'
+  | 'INVALID_PRESET'
+  | 'TOO_MANY_REQUESTS';
 
 const messages: Record<DeviceErrorCode, { zh: string; en: string }> = {
   BAD_READ: { zh: '读取无效，请重新扫描', en: 'Unreadable input, scan again' },
@@ -40,6 +50,15 @@ const messages: Record<DeviceErrorCode, { zh: string; en: string }> = {
   NOT_FOUND: { zh: '未找到设备', en: 'Device not found' },
   UNSUPPORTED_COMMAND: { zh: '设备不支持该指令', en: 'The device does not support this command' },
   BAD_DEVICE_MAP: { zh: '设备配置文件无效', en: 'Invalid device map file' },
+  BAD_FRAME: { zh: '油机控制器报文无效', en: 'Invalid forecourt controller frame' },
+  UNKNOWN_PUMP: { zh: '没有这个油机', en: 'No such pump' },
+  PUMP_BUSY: { zh: '油机正忙，请先结算或停止当前交易', en: 'The pump is busy; settle or stop its transaction first' },
+  PUMP_OFFLINE: { zh: '油机离线', en: 'The pump is offline' },
+  NOT_AUTHORIZED: { zh: '油机未授权或未在加油', en: 'The pump is not authorized or not delivering' },
+  NOT_FINISHED: { zh: '加油尚未结束，不能结算', en: 'The delivery has not finished; it cannot be settled yet' },
+  UNKNOWN_TRANSACTION: { zh: '没有这笔加油交易，或已结算', en: 'Unknown or already closed pump transaction' },
+  INVALID_PRESET: { zh: '预置金额或升数无效', en: 'Invalid preset amount or volume' },
+  TOO_MANY_REQUESTS: { zh: '油机控制器待回复指令过多', en: 'Too many requests waiting for the forecourt controller' },
 };
 
 export class DeviceError extends Error {

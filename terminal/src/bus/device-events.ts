@@ -1,10 +1,11 @@
 // The vocabulary of the device bus: events devices emit and commands the till sends them.
 // Commands cross from the cashier page and the CLI, so they have zod schemas; events are built by our drivers.
 import { z } from 'zod';
+import { FuelGrade, NozzleNo, Preset, PumpNo, type NozzleTotalizer, type PumpStatus } from '@pos/protocol';
 import type { DeviceErrorCode } from './device-error.js';
 import { ReceiptInput } from './receipt-input.js';
 
-export const DeviceClass = z.enum(['scanner', 'magstripe', 'rfid', 'printer', 'display']);
+export const DeviceClass = z.enum(['scanner', 'magstripe', 'rfid', 'printer', 'display', 'forecourt']);
 export type DeviceClass = z.infer<typeof DeviceClass>;
 
 export type Symbology = 'EAN-13' | 'EAN-8' | 'UPC-A' | 'other';
@@ -47,7 +48,14 @@ export type DeviceEvent =
   | { type: 'printed'; deviceId: string; jobId: string; reprint: boolean }
   | { type: 'deviceAttached'; deviceId: string; deviceClass: DeviceClass }
   | { type: 'deviceDetached'; deviceId: string; deviceClass: DeviceClass; reason: string }
-  | { type: 'deviceError'; deviceId: string; code: DeviceErrorCode; message: string; messageZh: string };
+  | { type: 'deviceError'; deviceId: string; code: DeviceErrorCode; message: string; messageZh: string }
+  /**
+   * A pump's state as its forecourt controller reports it (every change, and every sampling step while fueling).
+   * `incomplete`: the pump went offline or into error mid-delivery, so the figures are the last ones reported.
+   */
+  | { type: 'pump'; deviceId: string; status: PumpStatus; incomplete: boolean }
+  /** Electronic totalizers of one pump, read on command (shift close). */
+  | { type: 'pumpTotalizers'; deviceId: string; pumpNo: number; totalizers: NozzleTotalizer[] };
 
 export type DeviceEventType = DeviceEvent['type'];
 export type DeviceEventOf<T extends DeviceEventType> = Extract<DeviceEvent, { type: T }>;
@@ -77,7 +85,42 @@ export const DisplayCommand = z.object({
   top: z.string().max(40),
   bottom: z.string().max(40),
 });
-export const DeviceCommand = z.discriminatedUnion('type', [PrintCommand, ReprintLastCommand, KickDrawerCommand, DisplayCommand]);
+const forecourtDevice = { deviceId: z.string().min(1).max(200).optional() };
+/** Authorise a pump with a preset by amount, volume or full tank (optionally one nozzle). */
+export const AuthorizePumpCommand = z.object({ type: z.literal('authorizePump'), ...forecourtDevice, pumpNo: PumpNo, nozzleNo: NozzleNo.optional(), preset: Preset });
+/** Pause a delivery (or cancel an authorisation not yet used). */
+export const StopPumpCommand = z.object({ type: z.literal('stopPump'), ...forecourtDevice, pumpNo: PumpNo });
+export const ResumePumpCommand = z.object({ type: z.literal('resumePump'), ...forecourtDevice, pumpNo: PumpNo });
+/** Stop every pump of the controller at once. */
+export const EmergencyStopCommand = z.object({ type: z.literal('emergencyStop'), ...forecourtDevice });
+/** New prices per litre; the controller applies them to the next transaction of each pump. */
+export const SetFuelPricesCommand = z.object({
+  type: z.literal('setFuelPrices'),
+  ...forecourtDevice,
+  prices: z.array(z.object({ grade: FuelGrade, unitPriceFen: z.number().int().min(1).max(100_000) })).min(1).max(8),
+});
+/** Reads a pump's totalizers; they arrive as a pumpTotalizers event. */
+export const ReadTotalizersCommand = z.object({ type: z.literal('readTotalizers'), ...forecourtDevice, pumpNo: PumpNo });
+/** Releases a finished, paid pump transaction so the pump returns to idle. */
+export const ClosePumpTransactionCommand = z.object({
+  type: z.literal('closePumpTransaction'),
+  ...forecourtDevice,
+  pumpNo: PumpNo,
+  transactionId: z.string().min(1).max(64),
+});
+export const DeviceCommand = z.discriminatedUnion('type', [
+  PrintCommand,
+  ReprintLastCommand,
+  KickDrawerCommand,
+  DisplayCommand,
+  AuthorizePumpCommand,
+  StopPumpCommand,
+  ResumePumpCommand,
+  EmergencyStopCommand,
+  SetFuelPricesCommand,
+  ReadTotalizersCommand,
+  ClosePumpTransactionCommand,
+]);
 /** A command as callers write it (defaults optional); the bus parses it before a driver sees it. */
 export type DeviceCommand = z.input<typeof DeviceCommand>;
 export type DeviceCommandType = DeviceCommand['type'];

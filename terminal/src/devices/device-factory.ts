@@ -17,6 +17,7 @@ import { MagstripeReader } from './card/magstripe-reader.js';
 import { RfidReader } from './card/rfid-reader.js';
 import { ReceiptPrinter } from './printer/receipt-printer.js';
 import { PoleDisplay } from './display/pole-display.js';
+import { ForecourtDriver } from './pump/forecourt-driver.js';
 
 export interface DeviceFactoryOptions {
   /** node-hid unless given (tests and the simulator pass their own). */
@@ -68,6 +69,8 @@ export function createDevice(entry: DeviceMapEntry, options: DeviceFactoryOption
       });
     case 'display':
       return new PoleDisplay(transport, driverOptions);
+    case 'forecourt':
+      return new ForecourtDriver(transport, { ...driverOptions, requestTimeoutMs: entry.requestTimeoutMs, maxPendingRequests: entry.maxPendingRequests });
   }
 }
 

@@ -54,6 +54,13 @@ export const DeviceMapEntry = z.discriminatedUnion('deviceClass', [
     drawerOpenWhenPin3High: z.boolean().default(true),
   }),
   z.object({ ...common, deviceClass: z.literal('display'), transport: SerialAddress }),
+  z.object({
+    ...common,
+    deviceClass: z.literal('forecourt'),
+    transport: z.discriminatedUnion('kind', [SerialAddress, TcpAddress.extend({ port: z.number().int().min(1).max(65535) })]),
+    requestTimeoutMs: z.number().int().min(50).max(60_000).default(3_000),
+    maxPendingRequests: z.number().int().min(1).max(256).default(32),
+  }),
 ]);
 export type DeviceMapEntry = z.infer<typeof DeviceMapEntry>;
 

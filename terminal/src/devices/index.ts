@@ -21,4 +21,6 @@ export { layoutReceipt, receiptText, maskPhone, type PaperWidth, type ReceiptBlo
 export { encodeReceipt, drawerKickBytes } from './printer/escpos-encoder.js';
 export { readPrinterStatus, canPrint, type PrinterReading } from './printer/escpos-status.js';
 export { PoleDisplay, lineAndTotal, poleDisplayBytes } from './display/pole-display.js';
+export { ForecourtDriver, type ForecourtDriverOptions } from './pump/forecourt-driver.js';
+export { forecourtLines, type ForecourtLine } from './pump/forecourt-lines.js';
 export { deviceMapFromSimulator, type FromSimulatorOptions } from './simulator-device-map.js';
