@@ -437,7 +437,7 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
       limitMilliLitre,
       carryMicroLitre: 0,
     };
-    pump.state = 'fueling'; // announced with the first sample's figures below
+    this.move(pump, 'fueling'); // flow starts: announced at 0 mL, so a tiny preset still shows fueling before finished
   }
 
   private deliver(pump: Pump, tx: Transaction): void {
