@@ -7,7 +7,7 @@ import { DeviceBus } from '../../terminal/src/bus/device-bus.js';
 import { DeviceError } from '../../terminal/src/bus/device-error.js';
 import type { DeviceEvent } from '../../terminal/src/bus/device-events.js';
 import { createDevice } from '../../terminal/src/devices/device-factory.js';
-import { parseDeviceMap } from '../../terminal/src/devices/device-map.js';
+import { deviceMapFromSimulator } from '../../terminal/src/devices/simulator-device-map.js';
 import type { ForecourtDriver } from '../../terminal/src/devices/pump/forecourt-driver.js';
 
 // 20 ms samples at 60× speed: 30–40 L/min delivers 600–800 mL per step, a 25-litre fill takes about 0.7 s.
@@ -33,16 +33,13 @@ for (const transport of ['tcp', 'serial'] as const) {
         devices: [{ class: 'forecourt', id: 'fcc', pumpCount: 4, serial: transport === 'serial', sampleMs: SAMPLE_MS, speedFactor: SPEED, pricesFen: PRICES }],
       });
       fcc = sim.device('fcc', 'forecourt').controller;
-      const entry = sim.map.devices.find((d) => d.id === (transport === 'tcp' ? 'fcc' : 'fcc-serial'))!;
-      const address =
-        transport === 'tcp'
-          ? { kind: 'tcp', host: entry.address.split(':')[0], port: Number(entry.address.split(':')[1]) }
-          : { kind: 'serial', path: entry.address, baudRate: 115200 };
-      const map = parseDeviceMap({
-        version: 1,
-        devices: [{ deviceClass: 'forecourt', transport: address, requestTimeoutMs: 1_000, backoff: { initialDelayMs: 20, maxDelayMs: 200 } }],
+      // the terminal reads the map the simulator prints, as `pos-sim start` users do
+      const map = deviceMapFromSimulator(JSON.parse(JSON.stringify(sim.map)), {
+        extra: () => ({ requestTimeoutMs: 1_000, backoff: { initialDelayMs: 20, maxDelayMs: 200 } }),
       });
-      driver = createDevice(map.devices[0]!) as ForecourtDriver;
+      const entry = map.devices.find((d) => d.name === (transport === 'tcp' ? 'fcc' : 'fcc-serial'))!;
+      expect([entry.deviceClass, entry.transport.kind]).toEqual(['forecourt', transport]);
+      driver = createDevice(entry) as ForecourtDriver;
       bus = new DeviceBus();
       bus.add(driver);
       bus.events$.subscribe((e) => {
@@ -297,8 +294,11 @@ for (const transport of ['tcp', 'serial'] as const) {
       const badFrames = events.slice(from).filter((e) => e.type === 'deviceError' && e.code === 'BAD_FRAME');
       expect(badFrames.length).toBe(nonBlank); // one per noise line; blank lines are skipped like keep-alives
 
-      // a hung link: the request times out
+      // a hung link: requests time out, and at most 32 wait at once (the 33rd fails at once)
       fcc.setSilent(true);
+      const waiting = Array.from({ length: 32 }, () => driver.getStatus(1).then(() => 'answered', (error: DeviceError) => error.code));
+      expect(await refusal({ type: 'readTotalizers', pumpNo: 1 })).toBe('TOO_MANY_REQUESTS');
+      expect(new Set(await Promise.all(waiting))).toEqual(new Set(['STATUS_TIMEOUT']));
       expect(await refusal({ type: 'readTotalizers', pumpNo: 1 })).toBe('STATUS_TIMEOUT');
       fcc.setSilent(false);
 

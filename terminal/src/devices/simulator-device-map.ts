@@ -6,7 +6,7 @@ import { parseDeviceMap, type DeviceMap } from './device-map.js';
 
 const SimEntry = z.object({
   id: z.string().min(1).max(64),
-  class: z.enum(['printer', 'scanner', 'magstripe', 'rfid', 'pole-display', 'cash-drawer']),
+  class: z.enum(['printer', 'scanner', 'magstripe', 'rfid', 'pole-display', 'cash-drawer', 'forecourt']),
   transport: z.enum(['tcp', 'usb', 'hid', 'serial', 'printer-kick']),
   address: z.string().min(1).max(300),
   vendorId: z.number().int().min(0).max(0xffff).optional(),
