@@ -26,6 +26,11 @@ export const DeviceActionSchema = z.discriminatedUnion('action', [
   z.object({ action: z.literal('online'), online: z.boolean() }),
   z.object({ action: z.literal('slow'), lineDelayMs: z.number().int().min(0).max(2000) }),
   z.object({ action: z.literal('drawer'), open: z.boolean() }),
+  // forecourt controller: the driver at the pump, and pump or link faults
+  z.object({ action: z.literal('nozzle'), pumpNo: z.number().int().min(1).max(99), nozzleNo: z.number().int().min(1).max(9).default(1), lifted: z.boolean() }),
+  z.object({ action: z.literal('pump-online'), pumpNo: z.number().int().min(1).max(99), online: z.boolean() }),
+  z.object({ action: z.literal('pump-fault'), pumpNo: z.number().int().min(1).max(99), errorCode: z.string().min(1).max(64).nullable() }),
+  z.object({ action: z.literal('link-silent'), silent: z.boolean() }),
 ]);
 export type DeviceAction = z.output<typeof DeviceActionSchema>;
 
@@ -76,7 +81,28 @@ export async function performAction(sim: RunningSimulator, deviceId: string, act
       if (!drawer) throw new HttpError(400, 'NO_DRAWER', `${deviceId} has no cash drawer`);
       if (action.open) drawer.openNow();
       else drawer.close();
+      return;
     }
+    case 'nozzle': {
+      const { controller } = sim.device(deviceId, 'forecourt');
+      if (action.lifted) controller.liftNozzle(action.pumpNo, action.nozzleNo);
+      else controller.hangUpNozzle(action.pumpNo);
+      return;
+    }
+    case 'pump-online': {
+      const { controller } = sim.device(deviceId, 'forecourt');
+      if (action.online) controller.pumpOnline(action.pumpNo);
+      else controller.pumpOffline(action.pumpNo);
+      return;
+    }
+    case 'pump-fault': {
+      const { controller } = sim.device(deviceId, 'forecourt');
+      if (action.errorCode === null) controller.clearFault(action.pumpNo);
+      else controller.pumpFault(action.pumpNo, action.errorCode);
+      return;
+    }
+    case 'link-silent':
+      return sim.device(deviceId, 'forecourt').controller.setSilent(action.silent);
   }
 }
 
