@@ -8,7 +8,7 @@ export { BarcodeScanner } from './devices/barcode-scanner.js';
 export { MagstripeReader } from './devices/magstripe-reader.js';
 export { RfidReader, formatUid } from './devices/rfid-reader.js';
 export { PoleDisplay } from './devices/pole-display.js';
-export { ForecourtController, defaultForecourtPumps, fuelAmountFen, maxVolumeForAmount, type ForecourtControllerOptions, type ForecourtPumpConfig, type ForecourtSession, type SampleScheduler } from './devices/forecourt-controller.js';
+export { ForecourtController, defaultForecourtPumps, fuelAmountFen, seededRandom, maxVolumeForAmount, type ForecourtControllerOptions, type ForecourtPumpConfig, type ForecourtSession, type SampleScheduler } from './devices/forecourt-controller.js';
 export { ForecourtTcpServer } from './devices/forecourt-tcp-server.js';
 export { luhnCheckDigit, syntheticCardNumber, iso7813Tracks, type CardTracks } from './devices/test-cards.js';
 export { keyboardReports } from './transports/hid-keyboard-reports.js';

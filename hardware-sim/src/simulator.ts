@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { BarcodeScanner } from './devices/barcode-scanner.js';
 import { CashDrawer } from './devices/cash-drawer.js';
 import { EscPosPrinter } from './devices/escpos-printer.js';
-import { ForecourtController, defaultForecourtPumps } from './devices/forecourt-controller.js';
+import { ForecourtController, defaultForecourtPumps, seededRandom } from './devices/forecourt-controller.js';
 import { ForecourtTcpServer } from './devices/forecourt-tcp-server.js';
 import type { LineOutput } from './devices/line-output.js';
 import { MagstripeReader } from './devices/magstripe-reader.js';
@@ -55,6 +55,8 @@ export const DeviceConfigSchema = z.union([
       .default({ '92': 720, '95': 790, '98': 880, '0': 750 }),
     sampleMs: z.number().int().min(5).max(10_000).default(500),
     speedFactor: z.number().min(0.1).max(1_000).default(1),
+    /** Seeds flow rates and tank sizes, so a run repeats exactly; random when absent. */
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
   }),
 ]);
 
@@ -242,7 +244,10 @@ export async function startSimulator(input: SimulatorConfig = defaultSimulatorCo
           break;
         }
         case 'forecourt': {
-          const controller = new ForecourtController({ pumps: defaultForecourtPumps(d.pumpCount), pricesFen: d.pricesFen, sampleMs: d.sampleMs, speedFactor: d.speedFactor });
+          const controller = new ForecourtController({
+            pumps: defaultForecourtPumps(d.pumpCount), pricesFen: d.pricesFen, sampleMs: d.sampleMs, speedFactor: d.speedFactor,
+            ...(d.seed === undefined ? {} : { random: seededRandom(d.seed) }),
+          });
           const tcp = new ForecourtTcpServer(controller, d.host);
           const port = await tcp.listen(d.tcpPort);
           map.devices.push({ id: d.id, class: 'forecourt', transport: 'tcp', address: `${d.host}:${port}` });

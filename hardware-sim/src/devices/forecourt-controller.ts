@@ -531,6 +531,18 @@ function requestIdOf(line: string): number {
   return 0;
 }
 
+/** mulberry32: a small seeded generator in [0, 1), so a simulated forecourt can repeat a run exactly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Default forecourt: every pump has a nozzle per grade (1 = 92#, 2 = 95#, 3 = 98#, 4 = 0#). */
 export function defaultForecourtPumps(pumpCount: number): ForecourtPumpConfig[] {
   const grades: FuelGrade[] = ['92', '95', '98', '0'];
