@@ -32,7 +32,7 @@ export interface RunningGateway {
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const log = options.logger ?? pino({ name: 'gateway' });
-  const gdb = await openDatabase(options.databaseUrl);
+  const gdb = await openDatabase(options.databaseUrl, { logger: log });
   const services = createServices(gdb, options.clock ?? systemClock, log);
   const sync = createGatewaySync(gdb, options.clock ?? systemClock, services, log);
   const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes] });

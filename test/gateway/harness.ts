@@ -67,7 +67,7 @@ export interface ServiceFixture {
 
 export async function openServices(dialect: Dialect): Promise<ServiceFixture> {
   const db = await createTestDatabase(dialect);
-  const gdb = await openDatabase(db.url);
+  const gdb = await openDatabase(db.url, { logger: silentLogger });
   const clock = new ManualClock();
   const services = createServices(gdb, clock, silentLogger);
   return {

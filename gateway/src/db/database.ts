@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import pino, { type Logger } from 'pino';
 import { migrationProvider } from './migrations.js';
 import type { GatewayDatabase } from './schema.js';
 
@@ -40,7 +41,7 @@ export function dialectOf(databaseUrl: string | undefined): Dialect {
  * Opens (and migrates) the database. `databaseUrl` is a postgres:// URL, a `sqlite:` / file path,
  * or undefined for the embedded default `./data/gateway.db`.
  */
-export async function openDatabase(databaseUrl?: string): Promise<GatewayDb> {
+export async function openDatabase(databaseUrl?: string, options: { logger?: Logger } = {}): Promise<GatewayDb> {
   const dialect = dialectOf(databaseUrl);
   let db: Kysely<GatewayDatabase>;
   if (dialect === 'postgres') {
@@ -53,6 +54,11 @@ export async function openDatabase(databaseUrl?: string): Promise<GatewayDb> {
           oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
       } as pg.CustomTypesConfig,
     });
+    // An idle connection can be cut by the server (restart, failover, admin kill); pg then emits
+    // 'error' on the pool, which would crash the process if unheard. The pool opens a new
+    // connection at the next query, so this is logged, not fatal.
+    const log = (options.logger ?? pino({ level: 'warn' })).child({ module: 'gateway/db' });
+    pool.on('error', (error) => log.warn({ code: (error as { code?: string }).code, err: error.message }, 'idle PostgreSQL connection lost'));
     db = new Kysely<GatewayDatabase>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const path = (databaseUrl ?? DEFAULT_SQLITE_PATH).replace(/^sqlite:(\/\/)?/, '');
