@@ -100,6 +100,7 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
         { class: 'printer', id: 'printer', tcpPort: 0, usb: false },
         { class: 'scanner', id: 'scanner', transport: 'serial' },
         { class: 'magstripe', id: 'magstripe', transport: 'hid', vendorId: 0x0801, productId: 0x0001 },
+        { class: 'pole-display', id: 'pole-display' },
       ],
     },
     { logger },

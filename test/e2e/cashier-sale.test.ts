@@ -34,6 +34,9 @@ describe('a sale on the cashier page', () => {
     await scanner.scan(DEMO_ITEMS[3]!.barcodes[0]!); // 东北大米 39.90
     await expect.poll(() => page.textContent('[data-testid=lines]'), { timeout: 10_000 }).toBe('乌龙茶 500ml14.504.50删除东北大米 5kg139.9039.90删除');
     await expect.poll(() => page.textContent('[data-testid=payable]')).toBe('¥44.40');
+    // The customer's pole display (serial, simulated) shows the last line and the total.
+    const pole = stack.sim.device('pole-display', 'pole-display').device;
+    await expect.poll(() => pole.lines().map((l) => l.trimEnd()), { timeout: 10_000 }).toEqual(['东北大米 5kg   39.90', '合计           44.40']);
 
     await stack.sim.device('magstripe', 'magstripe').device.swipe({ pan: stack.cardNo, name: 'WANG/XIAOMING', expiryYymm: '3012', serviceCode: '101', discretionary: '000000' });
     await expect.poll(() => page.textContent('[data-testid=member-balance]'), { timeout: 10_000 }).toBe('300.00');

@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import { DeviceBus, type ReceiptInput } from '../bus/index.js';
 import { CheckoutMachine, connectCheckoutToBus, systemClock, type Clock } from '../checkout/index.js';
 import { ConfigError, TerminalConfigStore, verifyManagerPin, type Enrolment, type TerminalConfig } from '../config/index.js';
-import { createDevices, layoutReceipt, receiptText, type DeviceFactoryOptions, type DeviceMapEntry } from '../devices/index.js';
+import { createDevices, layoutReceipt, lineAndTotal, receiptText, type DeviceFactoryOptions, type DeviceMapEntry } from '../devices/index.js';
 import { startCashierPage, toCashierView, type CashierPage, type CashierView } from '../page/index.js';
 import { LocalStore } from '../store/index.js';
 import { SyncClient } from '../sync/index.js';
@@ -104,6 +104,25 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
       if (event.type === 'deviceError' || event.type === 'deviceDetached') log.warn({ event }, 'device trouble');
     }),
   );
+  // The customer's pole display shows the last line and the total whenever the priced basket changes.
+  if (options.devices.some((d) => d.deviceClass === 'display')) {
+    let shown = '';
+    subscriptions.push(
+      checkout.state$.subscribe((state) => {
+        const lines = state.priced?.lines ?? [];
+        const last = lines[lines.length - 1];
+        const text = last
+          ? lineAndTotal(config!.locale === 'en' ? last.name.en : last.name.zh, last.netFen, state.priced!.totals.payableFen, config!.locale)
+          : { top: '', bottom: config!.locale === 'en' ? 'WELCOME' : '欢迎光临' };
+        const key = `${text.top}\n${text.bottom}`;
+        if (key === shown) return;
+        shown = key;
+        bus.send({ type: 'display', top: text.top, bottom: text.bottom }).catch((error: unknown) =>
+          log.warn({ err: error instanceof Error ? error.message : String(error) }, 'customer display not updated'),
+        );
+      }),
+    );
+  }
   const receipts$ = new BehaviorSubject<Array<{ receiptNo: string; text: string }>>([]);
   const lastReceipt$ = new BehaviorSubject<CashierView['lastReceipt']>(null);
 
