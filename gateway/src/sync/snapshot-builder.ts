@@ -169,6 +169,7 @@ export class SnapshotBuilder {
         pointsLots: (lotsByMember.get(m.id) ?? []).map((l) => ({ lotId: l.id, points: Number(l.points_remaining), expiresOn: l.expires_on })),
         growth: Number(m.growth),
         flags: memberFlags,
+        ...(m.code_secret ? { codeSecret: m.code_secret } : {}),
         updatedAt: iso(Number(m.updated_at)),
       } satisfies MemberRecord;
     });
@@ -226,7 +227,7 @@ function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, 
 function memberQuery(db: ReturnType<typeof syncDb>, merchantId: string) {
   return db
     .selectFrom('members')
-    .select(['id', 'name', 'phone', 'tier_id', 'birthday', 'status', 'growth', 'updated_at'])
+    .select(['id', 'name', 'phone', 'tier_id', 'birthday', 'status', 'growth', 'updated_at', 'code_secret'])
     .where('merchant_id', '=', merchantId);
 }
 type MemberQuery = ReturnType<typeof memberQuery>;

@@ -76,6 +76,10 @@ export const syncMigration: Migration = {
       .addPrimaryKeyConstraint('member_flags_pk', ['merchant_id', 'member_id', 'flag', 'event_id'])
       .execute();
 
+    // The secret of the member's dynamic QR code (protocol/README.md), issued on first use; terminals
+    // verify codes offline with it, so it travels in the member record.
+    await db.schema.alterTable('members').addColumn('code_secret', 'varchar(64)').execute();
+
     await db.schema
       .createTable('catalogue_items')
       .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())

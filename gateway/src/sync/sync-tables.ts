@@ -64,6 +64,7 @@ export interface CatalogueItemTable {
 }
 
 export interface SyncDatabase extends GatewayDatabase {
+  members: GatewayDatabase['members'] & { code_secret: string | null };
   catalogue_items: CatalogueItemTable;
   terminal_keys: TerminalKeyTable;
   enrolment_codes: EnrolmentCodeTable;
