@@ -5,28 +5,15 @@
 // till has the flag in its member record after it resyncs. Real checkout machines on real SQLite
 // stores, the real sync client, the gateway on SQLite and on PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CatalogueService } from '../../gateway/src/catalogue/catalogue-service.js';
 import { checkLedger } from '../../gateway/src/ledger/ledger-check.js';
 import { syncDb } from '../../gateway/src/sync/sync-tables.js';
-import { CheckoutMachine } from '../../terminal/src/checkout/index.js';
-import type { LocalStore } from '../../terminal/src/store/index.js';
-import { SyncClient } from '../../terminal/src/sync/index.js';
 import { DIALECTS } from '../gateway/harness.js';
+import { ITEM_FEN, closeCheckoutTills, newTillClient, openCheckoutTills, spendOnce, type Till } from './checkout-tills.js';
 import { openSyncStack, waitFor, type SyncStack } from './sync-stack.js';
 
-const ITEM_FEN = 1_000;
 /** The balance equals the limit: the case where two tills can overspend the most. */
 const BALANCE_FEN = 5_000;
 
-interface Till {
-  name: string;
-  store: LocalStore;
-  machine: CheckoutMachine;
-  client: SyncClient;
-  url: string;
-  terminalId: string;
-  secret: string;
-}
 
 const CASES = DIALECTS.flatMap((dialect) => (['snapshot', 'live'] as const).map((push) => ({ dialect, push })));
 
@@ -36,79 +23,15 @@ describe.each(CASES)('two offline tills spend the same card on $dialect, $push',
   let stack: SyncStack;
   const tills: Till[] = [];
 
-  function newClient(till: Omit<Till, 'client' | 'machine'>): SyncClient {
-    return new SyncClient({
-      url: till.url,
-      terminalId: till.terminalId,
-      secret: till.secret,
-      store: till.store,
-      softwareVersion: 'test',
-      ackTimeoutMs: 400,
-      initialReconnectDelayMs: 20,
-      maxReconnectDelayMs: 100,
-    });
-  }
-
   beforeAll(async () => {
     stack = await openSyncStack({ dialect, code: `OD${dialect === 'sqlite' ? 'L' : 'P'}${push === 'live' ? 'V' : 'S'}`, rechargeFen: BALANCE_FEN, liveFeed: push === 'live' });
-    await new CatalogueService(stack.fx.gdb, stack.fx.clock).upsert(stack.merchant.system, [
-      {
-        sku: 'TEA',
-        barcodes: ['6900000000017'],
-        name: { zh: '茶叶礼盒', en: 'Tea gift box' },
-        unitPriceFen: ITEM_FEN,
-        unit: 'piece',
-        category: 'gifts',
-        noDiscount: true,
-        noPoints: false,
-        pointsMultiplierPerMille: 1000,
-      },
-    ]);
-    for (const name of ['till-a', 'till-b']) {
-      const { terminalId, secret } = await stack.enrol(name);
-      const base = { name, store: stack.openStore(name), url: `${stack.origin}/v1/sync`, terminalId, secret };
-      const client = newClient(base);
-      const till: Till = {
-        ...base,
-        client,
-        machine: new CheckoutMachine({
-          store: base.store,
-          clock: { nowMs: () => Date.now() },
-          identity: { storeId: stack.merchant.storeA1, terminalId, receiptPrefix: `${name.slice(-1).toUpperCase()}-` },
-          verifyManagerPin: async () => null,
-          isOnline: () => till.client.status$.value.state === 'online',
-        }),
-      };
-      tills.push(till);
-    }
+    tills.push(...(await openCheckoutTills(stack, ['till-a', 'till-b'])));
   }, 60_000);
 
   afterAll(async () => {
-    for (const till of tills) {
-      till.machine.close();
-      await till.client.stop();
-      till.store.close();
-    }
+    await closeCheckoutTills(tills);
     await stack?.close();
   });
-
-  /** Sells one TEA paid wholly by the card; the checkout's refusal code when it will not. */
-  function spendOnce(till: Till): string | null {
-    const m = till.machine;
-    expect(m.identifyByCard({ cardNo: stack.cardNo })).toEqual({ ok: true });
-    expect(m.addSku('TEA')).toEqual({ ok: true });
-    expect(m.startTendering()).toEqual({ ok: true });
-    const r = m.addTender({ kind: 'storedValue', amountFen: ITEM_FEN });
-    if (!r.ok) {
-      expect(m.cancelTendering()).toEqual({ ok: true });
-      expect(m.voidSale()).toEqual({ ok: true });
-      return (r.error as { causeCode?: string }).causeCode ?? r.error.code;
-    }
-    expect(m.state.committed?.offline).toBe(true);
-    expect(m.markPrinted()).toEqual({ ok: true });
-    till.client.notifyOutbox(); // as the terminal runtime does after each commit
-    return null;
-  }
 
   it('overspend ≤ the offline limit, the member flagged, and every till sees the flag after resync', async () => {
     const limitRow = await syncDb(stack.fx.gdb)
@@ -138,7 +61,7 @@ describe.each(CASES)('two offline tills spend the same card on $dialect, $push',
       let spent = 0;
       let refusal: string | null = null;
       for (let i = 0; i < 20 && refusal === null; i += 1) {
-        refusal = spendOnce(till);
+        refusal = spendOnce(stack, till);
         if (refusal === null) spent += ITEM_FEN;
       }
       expect(refusal).toBe('INSUFFICIENT_STORED_VALUE');
@@ -180,7 +103,7 @@ describe.each(CASES)('two offline tills spend the same card on $dialect, $push',
     for (const till of tills) {
       await till.client.stop();
       const cursorBefore = till.store.cursor();
-      till.client = newClient(till);
+      till.client = newTillClient(till);
       till.client.start();
       await waitFor(`${till.name} to resync`, () => till.store.cursor() !== cursorBefore && till.client.status$.value.state === 'online', 20_000);
       expect(till.store.members.member(stack.memberId)?.flags).toEqual(['overdraft']);
