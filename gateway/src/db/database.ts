@@ -41,7 +41,8 @@ export function dialectOf(databaseUrl: string | undefined): Dialect {
  * Opens (and migrates) the database. `databaseUrl` is a postgres:// URL, a `sqlite:` / file path,
  * or undefined for the embedded default `./data/gateway.db`.
  */
-export async function openDatabase(databaseUrl?: string, options: { logger?: Logger } = {}): Promise<GatewayDb> {
+/** `migrate: false` opens the database as it is (tests that migrate step by step). */
+export async function openDatabase(databaseUrl?: string, options: { logger?: Logger; migrate?: boolean } = {}): Promise<GatewayDb> {
   const dialect = dialectOf(databaseUrl);
   let db: Kysely<GatewayDatabase>;
   if (dialect === 'postgres') {
@@ -68,7 +69,7 @@ export async function openDatabase(databaseUrl?: string, options: { logger?: Log
     sqlite.pragma('synchronous = NORMAL');
     db = new Kysely<GatewayDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const result = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const result = options.migrate === false ? {} : await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   if (result.error !== undefined) {
     await db.destroy();
     throw new DatabaseError('MIGRATION_FAILED', `migration failed: ${String(result.error)}`, { cause: result.error });
@@ -118,4 +119,11 @@ export function isUniqueViolation(error: unknown): boolean {
 /** `SELECT … FOR UPDATE` on PostgreSQL; SQLite already holds the database write lock (BEGIN IMMEDIATE). */
 export function forUpdate(gdb: GatewayDb): boolean {
   return gdb.dialect === 'postgres';
+}
+
+/** Migrates step by step: to `target` when given, else to the latest (tests of a migration's back-fill). */
+export async function migrateDatabase(gdb: GatewayDb, target?: string): Promise<void> {
+  const migrator = new Migrator({ db: gdb.db, provider: migrationProvider });
+  const result = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
+  if (result.error !== undefined) throw new DatabaseError('MIGRATION_FAILED', `migration failed: ${String(result.error)}`, { cause: result.error });
 }

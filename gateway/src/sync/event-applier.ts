@@ -27,6 +27,8 @@ import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
+import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
+import type { SalesDatabase } from '../sales/sales-tables.js';
 import { syncDb } from './sync-tables.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
@@ -123,11 +125,13 @@ export class SyncEventApplier {
     if (type === 'saleCommitted') {
       const sale = body as SaleCommittedBody;
       await this.applySale(tx, actor, sale);
+      await recordSaleFacts(trx as unknown as Kysely<SalesDatabase>, terminal, sale);
       growthDelta = sale.growthEarned;
       memberId = sale.memberId;
     } else if (type === 'saleRefunded') {
       const refund = body as SaleRefundedBody;
       await this.applyRefund(tx, actor, refund);
+      await recordRefundFacts(trx as unknown as Kysely<SalesDatabase>, terminal, refund);
       growthDelta = -refund.growthReversed;
       memberId = refund.memberId;
     } else if (type === 'rechargeCommitted') {

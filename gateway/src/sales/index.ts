@@ -1,0 +1,2 @@
+export * from './sales-tables.js';
+export { recordRefundFacts, recordSaleFacts, localHourOf } from './sales-facts.js';
