@@ -4,7 +4,7 @@ import type { Adjustment } from '@pos/protocol';
 import { allocate, mulDivRoundHalfUp } from './int-math.js';
 import type { PricingContext } from './pricing-context.js';
 import type { RejectReason } from './priced-basket.js';
-import type { Campaign } from './rule-set.js';
+import type { Campaign, UnitMemberDiscount } from './rule-set.js';
 import { cloneLines, inScope, wholeUnits, type WorkLine } from './work-line.js';
 
 export type MoneyCampaign = Exclude<Campaign, { kind: 'pointsMultiplier' | 'birthday' }>;
@@ -159,6 +159,14 @@ function applyMemberBase(
   }
   const won = new Map<MoneyCampaign, number>();
   for (const line of lines) {
+    const unitDiscount = unitMemberDiscountFor(line, ctx);
+    if (unitDiscount) {
+      // fuel: so many fen off per litre, on the volume, half up; never more than the line
+      const amountFen = Math.min(line.netFen, mulDivRoundHalfUp(line.quantityMilli, unitDiscount.offFenPerUnit, 1000));
+      addAdjustment(line, { ruleId: unitDiscount.discountId, kind: 'memberPrice', amountFen }, 'item');
+      line.unitMemberOffFen = unitDiscount.offFenPerUnit;
+      continue;
+    }
     if (line.item.noDiscount) continue;
     let bestPrice = line.item.memberPriceFen;
     let bestRule: Extract<MoneyCampaign, { kind: 'memberPrice' }> | null = null;
@@ -192,6 +200,17 @@ function applyMemberBase(
     if (amountFen) outcome.applied.push({ campaign: c, amountFen });
     else outcome.rejected.push({ campaign: c, reason: 'NO_ELIGIBLE_ITEMS' });
   }
+}
+
+/** The largest per-unit member discount for the line's sku and the member's tier (ties: listed first). */
+function unitMemberDiscountFor(line: WorkLine, ctx: PricingContext): UnitMemberDiscount | null {
+  let best: UnitMemberDiscount | null = null;
+  for (const d of ctx.rules.unitMemberDiscounts) {
+    if (!d.skus.includes(line.item.sku)) continue;
+    if (d.tierIds.length > 0 && !(ctx.member?.tierId && d.tierIds.includes(ctx.member.tierId))) continue;
+    if (!best || d.offFenPerUnit > best.offFenPerUnit) best = d;
+  }
+  return best;
 }
 
 function eligible(lines: WorkLine[], covered: readonly number[]): WorkLine[] {

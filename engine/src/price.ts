@@ -44,6 +44,7 @@ export function price(input: PriceInput): PricedBasket {
     pointsEarned: earning.perLinePoints[i]!,
     growthEarned: earning.perLineGrowth[i]!,
     tenderShares: payment.shares[i]!,
+    ...(l.unitMemberOffFen !== undefined ? { memberOffFenPerUnit: l.unitMemberOffFen } : {}),
   }));
   let grossFen = 0;
   let itemDiscountFen = 0;
@@ -89,6 +90,12 @@ export function price(input: PriceInput): PricedBasket {
   if (discounts.tierDiscountFen > 0 && ctx.tier) {
     const t = ctx.tier;
     say(`${t.name.zh}会员${zhe(t.discountPerMille)}：-${yuan(discounts.tierDiscountFen)}`, `${t.name.en} member ${percentOffText(t.discountPerMille)}: -${yuan(discounts.tierDiscountFen)}`);
+  }
+  for (const l of lines) {
+    if (l.unitMemberOffFen === undefined) continue;
+    const fen = l.adjustments.find((a) => a.kind === 'memberPrice')?.amountFen ?? 0;
+    const unit = UNIT_TEXT[l.item.unit];
+    say(`${l.item.name.zh} 会员优惠 ${yuan(l.unitMemberOffFen)}/${unit.zh}：-${yuan(fen)}`, `${l.item.name.en} member ${yuan(l.unitMemberOffFen)}/${unit.en} off: -${yuan(fen)}`);
   }
   if (catalogueMemberFen > 0) say(`会员价：-${yuan(catalogueMemberFen)}`, `Member prices: -${yuan(catalogueMemberFen)}`);
   for (const a of discounts.applied) say(`${a.campaign.name.zh}：-${yuan(a.amountFen)}`, `${a.campaign.name.en}: -${yuan(a.amountFen)}`);
@@ -138,6 +145,8 @@ export function price(input: PriceInput): PricedBasket {
     explanation,
   };
 }
+
+const UNIT_TEXT = { piece: { zh: '件', en: 'pc' }, kg: { zh: '千克', en: 'kg' }, litre: { zh: '升', en: 'L' } } as const;
 
 /** Gross per line = unit price × quantity / 1000, rounded half up to the fen. */
 function baseLines(ctx: PricingContext): WorkLine[] {

@@ -32,6 +32,8 @@ export const PricedLine = z.object({
   pointsEarned: PointsAmount,
   growthEarned: z.number().int().min(0),
   tenderShares: z.array(TenderShare),
+  /** Fen off per unit (per litre) of a per-unit member discount, when one priced this line. */
+  memberOffFenPerUnit: FenAmount.optional(),
 });
 export type PricedLine = z.infer<typeof PricedLine>;
 

@@ -175,6 +175,22 @@ export const MerchantSettings = z
   .prefault({});
 export type MerchantSettings = z.infer<typeof MerchantSettings>;
 
+/**
+ * Member price per litre at the pump (e.g. gold 30 fen/L off 95#): on a line of one of `skus`, a member in one
+ * of `tierIds` (empty: every member) gets `round_half_up(quantityMilli × offFenPerUnit / 1000)` off, never more
+ * than the line. It replaces the member price and tier discount on that line, and applies even to lines flagged
+ * `noDiscount` (fuel is usually kept out of shop campaigns but still has a member price per litre).
+ */
+export const UnitMemberDiscount = z.object({
+  discountId: Id,
+  name: LocalizedText.optional(),
+  tierIds: z.array(Id).max(100).default([]),
+  skus: z.array(Id).min(1).max(100),
+  /** Fen off per unit of the item (per litre for fuel). */
+  offFenPerUnit: FenAmount.min(1).max(1_000_000),
+});
+export type UnitMemberDiscount = z.infer<typeof UnitMemberDiscount>;
+
 export const RuleSet = z.object({
   version: z.number().int().min(0).default(0),
   tiers: z.array(Tier).max(50).default([]),
@@ -183,6 +199,8 @@ export const RuleSet = z.object({
   campaigns: z.array(Campaign).max(500).default([]),
   coupons: z.array(CouponDefinition).max(500).default([]),
   rechargePlans: z.array(RechargePlan).max(100).default([]),
+  /** Member discounts per unit (fuel per litre), by tier and sku. */
+  unitMemberDiscounts: z.array(UnitMemberDiscount).max(200).default([]),
   settings: MerchantSettings,
 });
 export type RuleSet = z.infer<typeof RuleSet>;

@@ -16,6 +16,8 @@ export interface WorkLine {
   pointsCashFen: number;
   roundingFen: number;
   pointsSpent: number;
+  /** Fen off per unit when a per-unit member discount (fuel per litre) priced this line. */
+  unitMemberOffFen?: number;
 }
 
 export function cloneLines(lines: readonly WorkLine[]): WorkLine[] {

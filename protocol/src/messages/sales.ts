@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CardNo, EventId, MemberId, StoreId, TerminalId, Ulid } from '../ids.js';
 import { Fen, FenAmount, Points, PointsAmount, QuantityMilli } from '../money.js';
 import { IsoDate, IsoTimestamp } from '../time.js';
+import { FuelGrade } from './fuel.js';
 
 /** One discount or surcharge applied to a line or an order, with the rule that caused it. */
 export const Adjustment = z.object({
@@ -27,6 +28,24 @@ export const Adjustment = z.object({
 });
 export type Adjustment = z.infer<typeof Adjustment>;
 
+/**
+ * The pump delivery a fuel line settles, as the forecourt controller reported it (the line's quantityMilli is the
+ * volume in millilitres and its unitPriceFen the pump's price per litre). Lets the gateway and the shift close
+ * (班结) tell fuel from shop lines and match them to totalizers.
+ */
+export const FuelLineInfo = z.object({
+  pumpNo: z.number().int().min(1).max(99),
+  nozzleNo: z.number().int().min(1).max(9),
+  grade: FuelGrade,
+  /** The controller's own transaction id (free string, e.g. `P3-000412`). */
+  controllerTransactionId: z.string().min(1).max(64),
+  /** Member discount per litre applied to this line, when one was. */
+  memberOffFenPerLitre: FenAmount.optional(),
+  /** The pump went offline or into error mid-delivery: settled from the last figures it reported. */
+  incomplete: z.boolean().default(false),
+});
+export type FuelLineInfo = z.infer<typeof FuelLineInfo>;
+
 export const SaleLine = z.object({
   lineNo: z.number().int().min(1),
   sku: z.string().min(1).max(64),
@@ -37,6 +56,8 @@ export const SaleLine = z.object({
   adjustments: z.array(Adjustment).max(50).default([]),
   netFen: FenAmount,
   pointsEarned: PointsAmount.default(0),
+  /** Present on fuel lines only. */
+  fuel: FuelLineInfo.optional(),
 });
 export type SaleLine = z.infer<typeof SaleLine>;
 
@@ -92,7 +113,10 @@ export const SaleCommittedBody = z.object({
   pointsSpent: PointsAmount,
   growthEarned: z.number().int().min(0),
   couponsRedeemed: z.array(z.string().min(1).max(64)).max(20).default([]),
-  /** The fuel transaction settled by this sale, when there is one. */
+  /**
+   * The fuel transaction settled by this sale, when there is one: a ULID the terminal gives the pump delivery
+   * (the `pumpTransactionId` of its `pumpTransaction` event); the controller's own id is on the line (`fuel`).
+   */
   pumpTransactionId: Ulid.optional(),
 });
 export type SaleCommittedBody = z.infer<typeof SaleCommittedBody>;
