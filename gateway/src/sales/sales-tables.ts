@@ -1,9 +1,8 @@
 // Row types of the sales fact tables (see sales-migration.ts): one row per synced sale or refund and
 // one per sale line, written by the event applier in the event's own transaction. Reports and
 // analytics (RFM, top products, sales by store/day/hour) read these instead of parsing event bodies.
-import type { Kysely } from 'kysely';
-import type { GatewayDb } from '../db/database.js';
-import type { SyncDatabase } from '../sync/sync-tables.js';
+// Kept free of imports beyond the schema: the migration that creates these tables imports this file.
+import type { GatewayDatabase } from '../db/schema.js';
 
 type Int = number;
 
@@ -51,12 +50,7 @@ export interface SaleLineFactTable {
   net_fen: Int;
 }
 
-export interface SalesDatabase extends SyncDatabase {
+export interface SalesDatabase extends GatewayDatabase {
   sales: SaleFactTable;
   sale_lines: SaleLineFactTable;
-}
-
-/** The gateway database seen with the sales fact tables typed. */
-export function salesDb(gdb: GatewayDb): Kysely<SalesDatabase> {
-  return gdb.db as unknown as Kysely<SalesDatabase>;
 }
