@@ -1,9 +1,10 @@
 // @pos/gateway: create and start the gateway in-process (end-to-end demo, sync tests), or use its parts.
 import { createServer as createHttpsServer } from 'node:https';
+import { dirname } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import pino, { type Logger } from 'pino';
 import { systemClock, type Clock } from './context.js';
-import { openDatabase } from './db/database.js';
+import { dialectOf, openDatabase } from './db/database.js';
 import { createApp, type AppExtensions } from './http/app.js';
 import { createServices, type Services } from './services.js';
 import { createGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
@@ -17,6 +18,8 @@ export interface StartGatewayOptions {
   logger?: Logger;
   clock?: Clock;
   extensions?: AppExtensions;
+  /** Files the gateway writes besides the database (the notification inbox); default: the SQLite file's folder, else ./data. */
+  dataDir?: string;
   /** PEM key and certificate: the gateway then serves https:// and wss:// only. */
   tls?: { key: string | Buffer; cert: string | Buffer };
 }
@@ -33,7 +36,7 @@ export interface RunningGateway {
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const log = options.logger ?? pino({ name: 'gateway' });
   const gdb = await openDatabase(options.databaseUrl, { logger: log });
-  const services = createServices(gdb, options.clock ?? systemClock, log);
+  const services = createServices(gdb, options.clock ?? systemClock, log, { dataDir: options.dataDir ?? defaultDataDir(options.databaseUrl) });
   const sync = createGatewaySync(gdb, options.clock ?? systemClock, services, log);
   const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes] });
   const host = options.host ?? '127.0.0.1';
@@ -67,9 +70,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
+/** The SQLite file's folder, or ./data for PostgreSQL and in-memory databases. */
+function defaultDataDir(databaseUrl: string | undefined): string {
+  if (databaseUrl === undefined || dialectOf(databaseUrl) === 'postgres') return './data';
+  const path = databaseUrl.replace(/^sqlite:(\/\/)?/, '');
+  return path === ':memory:' ? './data' : dirname(path);
+}
+
 export { createApp } from './http/app.js';
 export { seedDemo, DEMO_MERCHANT_CODE, DEMO_PASSWORD, type DemoSeed } from './demo/seed-demo.js';
-export { createServices, type Services } from './services.js';
+export { createServices, type Services, type ServiceOptions } from './services.js';
+export { NotificationService, ConsoleFileProvider, TEMPLATES, type NotificationProvider, type NotificationLogEntry, type InboxLine, type Channel, type TemplateId, type Locale } from './notifications/index.js';
 export { openDatabase, type GatewayDb, type Dialect } from './db/database.js';
 export { checkLedger, type LedgerCheckReport } from './ledger/ledger-check.js';
 export { GatewayError, type GatewayErrorCode } from './errors.js';

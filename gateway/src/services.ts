@@ -1,4 +1,5 @@
 // Wires the gateway's services over one database and one clock.
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AuthService } from './auth/auth-service.js';
 import { CardService } from './cards/card-service.js';
@@ -8,6 +9,7 @@ import { HierarchyService } from './hierarchy/hierarchy-service.js';
 import { LedgerService } from './ledger/ledger-service.js';
 import { GrowthService } from './members/growth-service.js';
 import { MemberService } from './members/member-service.js';
+import { ConsoleFileProvider, NotificationService, type NotificationProvider } from './notifications/index.js';
 import { RuleSetService } from './rules/rule-set-service.js';
 
 export interface Services {
@@ -21,9 +23,18 @@ export interface Services {
   cards: CardService;
   ruleSets: RuleSetService;
   growth: GrowthService;
+  /** SMS / WeChat messages through one provider, every message logged (notifications/). */
+  notifications: NotificationService;
 }
 
-export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Services {
+export interface ServiceOptions {
+  /** The gateway's data directory (default ./data): the console provider writes notifications.jsonl there. */
+  dataDir?: string | undefined;
+  /** Replaces the console-and-file notification provider (an SMS or WeChat gateway in production). */
+  notificationProvider?: NotificationProvider | undefined;
+}
+
+export function createServices(gdb: GatewayDb, clock: Clock, log: Logger, options: ServiceOptions = {}): Services {
   const ledger = new LedgerService(gdb, clock);
   const members = new MemberService(gdb, clock);
   return {
@@ -37,5 +48,11 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger): Servi
     cards: new CardService(gdb, clock, members, ledger),
     ruleSets: new RuleSetService(gdb, clock),
     growth: new GrowthService(gdb, clock),
+    notifications: new NotificationService(
+      gdb,
+      clock,
+      options.notificationProvider ?? new ConsoleFileProvider(join(options.dataDir ?? './data', 'notifications.jsonl'), log.child({ module: 'notifications/console' })),
+      log,
+    ),
   };
 }
