@@ -12,6 +12,9 @@ export const FORECOURT_MAX_FRAME_BYTES = 64 * 1024;
 export const PumpNo = z.number().int().min(1).max(99);
 export const NozzleNo = z.number().int().min(1).max(9);
 
+/** Who settles a transaction: a terminal id or any stable till name. */
+export const TillId = z.string().min(1).max(64);
+
 export const PumpState = z.enum([
   'offline', // no answer from the pump
   'idle', // nozzles hung up, nothing to settle
@@ -70,6 +73,8 @@ export const PumpStatus = z.object({
   nozzleNo: NozzleNo.nullable(),
   transaction: PumpTransactionFigures.nullable(),
   errorCode: z.string().max(64).nullable(),
+  /** The till settling the pump's transaction (see lockTransaction); absent or null when nobody is. */
+  lockedBy: z.string().min(1).max(64).nullable().optional(),
 });
 export type PumpStatus = z.infer<typeof PumpStatus>;
 
@@ -99,11 +104,28 @@ export const ForecourtRequest = z.discriminatedUnion('type', [
     data: z.object({ prices: z.array(z.object({ grade: FuelGrade, unitPriceFen: FenAmount.min(1) })).min(1).max(8) }),
   }),
   z.object({ id: z.number().int().min(1), type: z.literal('readTotalizers'), data: z.object({ pumpNo: PumpNo }) }),
-  /** Closes a finished transaction once it is paid, so the pump returns to idle. */
+  /**
+   * Closes a finished transaction once it is paid, so the pump returns to idle. A locked transaction is closed
+   * only by the till holding the lock (`tillId`).
+   */
   z.object({
     id: z.number().int().min(1),
     type: z.literal('closeTransaction'),
-    data: z.object({ pumpNo: PumpNo, transactionId: z.string().min(1).max(64) }),
+    data: z.object({ pumpNo: PumpNo, transactionId: z.string().min(1).max(64), tillId: TillId.optional() }),
+  }),
+  /**
+   * A till claims a transaction to settle it: exactly one till holds it until it closes (paid) or unlocks it
+   * (sale abandoned). The same till may lock again (a retry after a lost reply); any other till is refused.
+   */
+  z.object({
+    id: z.number().int().min(1),
+    type: z.literal('lockTransaction'),
+    data: z.object({ pumpNo: PumpNo, transactionId: z.string().min(1).max(64), tillId: TillId }),
+  }),
+  z.object({
+    id: z.number().int().min(1),
+    type: z.literal('unlockTransaction'),
+    data: z.object({ pumpNo: PumpNo, transactionId: z.string().min(1).max(64), tillId: TillId }),
   }),
 ]);
 export type ForecourtRequest = z.infer<typeof ForecourtRequest>;
@@ -117,6 +139,7 @@ export const ForecourtErrorCode = z.enum([
   'NOT_FINISHED',
   'UNKNOWN_TRANSACTION',
   'INVALID_PRESET',
+  'TRANSACTION_LOCKED',
 ]);
 export type ForecourtErrorCode = z.infer<typeof ForecourtErrorCode>;
 

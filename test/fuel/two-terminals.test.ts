@@ -1,6 +1,6 @@
 // Two terminals (two drivers, two TCP connections) on one forecourt controller: both see every pump status,
 // simultaneous authorisations and releases of the same pump are decided by the controller, exactly one wins.
-// (Settling the sale itself exactly once across terminals belongs to the checkout and the gateway, next part.)
+// Settling exactly once: the controller is the arbiter (lockTransaction by till id; the other till is refused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, fuelAmountFen, type ForecourtController, type RunningSimulator } from '@pos/hardware-sim';
 import type { PumpStatus } from '@pos/protocol';
@@ -80,6 +80,39 @@ describe('two terminals on one forecourt controller', () => {
     expect(releases.sort()).toEqual(['UNKNOWN_TRANSACTION', 'ok']);
     await until(a.events, (s) => s.state === 'idle' && s.pumpNo === 1, a.events.length - 3);
     await until(b.events, (s) => s.state === 'idle' && s.pumpNo === 1, b.events.length - 3);
+  });
+
+  it('settling: one of two simultaneous locks wins, the other till can neither close nor lock it, settle twice is refused', async () => {
+    const from = a.events.length;
+    fcc.liftNozzle(2, 2);
+    await a.bus.send({ type: 'authorizePump', pumpNo: 2, preset: { kind: 'volume', volumeMilliLitre: 5_000 } });
+    const fueling = await until(a.events, (s) => s.pumpNo === 2 && s.state === 'fueling', from);
+    const txId = fueling.status.transaction!.transactionId;
+    // a delivery in progress cannot be claimed
+    expect(await outcome(a.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: 'till-a' }))).toBe('NOT_FINISHED');
+    await until(a.events, (s) => s.pumpNo === 2 && s.state === 'finished', from);
+    fcc.hangUpNozzle(2);
+    const locks = await Promise.all([
+      outcome(a.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: 'till-a' })),
+      outcome(b.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: 'till-b' })),
+    ]);
+    expect(locks.sort()).toEqual(['TRANSACTION_LOCKED', 'ok']);
+    const [winner, loser] = fcc.status(2).lockedBy === 'till-a' ? [{ t: a, id: 'till-a' }, { t: b, id: 'till-b' }] : [{ t: b, id: 'till-b' }, { t: a, id: 'till-a' }];
+    // both tills see who holds it
+    await until(loser.t.events, (s) => s.pumpNo === 2 && s.lockedBy === winner.id, from);
+    expect(await outcome(loser.t.bus.send({ type: 'closePumpTransaction', pumpNo: 2, transactionId: txId, tillId: loser.id }))).toBe('TRANSACTION_LOCKED');
+    expect(await outcome(loser.t.bus.send({ type: 'closePumpTransaction', pumpNo: 2, transactionId: txId }))).toBe('TRANSACTION_LOCKED');
+    expect(await outcome(loser.t.bus.send({ type: 'unlockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: loser.id }))).toBe('TRANSACTION_LOCKED');
+    // the holder may lock again (a retry), give it back, and the other till may then take it
+    expect(await outcome(winner.t.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: winner.id }))).toBe('ok');
+    expect(await outcome(winner.t.bus.send({ type: 'unlockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: winner.id }))).toBe('ok');
+    expect(fcc.status(2).lockedBy).toBeUndefined();
+    expect(await outcome(loser.t.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: loser.id }))).toBe('ok');
+    expect(await outcome(loser.t.bus.send({ type: 'closePumpTransaction', pumpNo: 2, transactionId: txId, tillId: loser.id }))).toBe('ok');
+    // settled: a second settlement from either till is refused
+    expect(await outcome(winner.t.bus.send({ type: 'lockPumpTransaction', pumpNo: 2, transactionId: txId, tillId: winner.id }))).toBe('UNKNOWN_TRANSACTION');
+    expect(await outcome(loser.t.bus.send({ type: 'closePumpTransaction', pumpNo: 2, transactionId: txId, tillId: loser.id }))).toBe('UNKNOWN_TRANSACTION');
+    expect(fcc.status(2)).toMatchObject({ state: 'idle', transaction: null });
   });
 
   it('a seeded simulator repeats a full-tank fill to the millilitre', async () => {

@@ -85,6 +85,8 @@ interface Pump {
   /** What the pump was doing when it went offline, to resume sensibly when it answers again. */
   stateBeforeOffline: PumpState | null;
   errorCode: string | null;
+  /** The till settling the current transaction; cleared when the transaction is closed or unlocked. */
+  lockedBy: string | null;
 }
 
 export interface ForecourtSession {
@@ -131,6 +133,7 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
         transaction: null,
         stateBeforeOffline: null,
         errorCode: null,
+        lockedBy: null,
       });
     }
     this.pricesFen = { ...options.pricesFen };
@@ -391,12 +394,50 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
         if (current !== request.data.transactionId) {
           throw new RefusalError('UNKNOWN_TRANSACTION', `pump ${pump.pumpNo} has no open transaction ${request.data.transactionId}`);
         }
+        if (pump.lockedBy !== null && pump.lockedBy !== request.data.tillId) {
+          throw new RefusalError('TRANSACTION_LOCKED', `transaction ${current} is being settled by ${pump.lockedBy}`);
+        }
         if (pump.state === 'offline') throw new RefusalError('PUMP_OFFLINE', `pump ${pump.pumpNo} is offline`);
         if (pump.state !== 'finished') throw new RefusalError('NOT_FINISHED', `transaction ${current} is ${pump.state}`);
         pump.transaction = null;
+        pump.lockedBy = null;
         pump.authorization = null;
         this.move(pump, 'idle');
         if (pump.liftedNozzle !== null) this.move(pump, 'calling');
+        return { pumps: [this.statusOf(pump)] };
+      }
+      case 'lockTransaction': {
+        const pump = this.known(request.data.pumpNo);
+        const current = pump.transaction?.figures.transactionId;
+        if (current !== request.data.transactionId) {
+          throw new RefusalError('UNKNOWN_TRANSACTION', `pump ${pump.pumpNo} has no open transaction ${request.data.transactionId}`);
+        }
+        if (pump.lockedBy !== null && pump.lockedBy !== request.data.tillId) {
+          throw new RefusalError('TRANSACTION_LOCKED', `transaction ${current} is being settled by ${pump.lockedBy}`);
+        }
+        // finished, or cut short by offline/error: then it is settled from the last figures reported
+        if (pump.state !== 'finished' && pump.state !== 'offline' && pump.state !== 'error') {
+          throw new RefusalError('NOT_FINISHED', `transaction ${current} is ${pump.state}`);
+        }
+        if (pump.lockedBy !== request.data.tillId) {
+          pump.lockedBy = request.data.tillId;
+          this.notify(pump);
+        }
+        return { pumps: [this.statusOf(pump)] };
+      }
+      case 'unlockTransaction': {
+        const pump = this.known(request.data.pumpNo);
+        const current = pump.transaction?.figures.transactionId;
+        if (current !== request.data.transactionId) {
+          throw new RefusalError('UNKNOWN_TRANSACTION', `pump ${pump.pumpNo} has no open transaction ${request.data.transactionId}`);
+        }
+        if (pump.lockedBy !== null && pump.lockedBy !== request.data.tillId) {
+          throw new RefusalError('TRANSACTION_LOCKED', `transaction ${current} is being settled by ${pump.lockedBy}`);
+        }
+        if (pump.lockedBy !== null) {
+          pump.lockedBy = null;
+          this.notify(pump);
+        }
         return { pumps: [this.statusOf(pump)] };
       }
     }
@@ -488,6 +529,7 @@ export class ForecourtController extends EventEmitter<ForecourtControllerEvents>
       nozzleNo: pump.liftedNozzle ?? pump.transaction?.figures.nozzleNo ?? null,
       transaction: pump.transaction ? { ...pump.transaction.figures } : null,
       errorCode: pump.errorCode,
+      ...(pump.lockedBy !== null ? { lockedBy: pump.lockedBy } : {}),
     };
   }
 

@@ -28,6 +28,7 @@ export type DeviceErrorCode =
   | 'NOT_FINISHED'
   | 'UNKNOWN_TRANSACTION'
   | 'INVALID_PRESET'
+  | 'TRANSACTION_LOCKED'
   | 'TOO_MANY_REQUESTS';
 
 const messages: Record<DeviceErrorCode, { zh: string; en: string }> = {
@@ -58,6 +59,7 @@ const messages: Record<DeviceErrorCode, { zh: string; en: string }> = {
   NOT_FINISHED: { zh: '加油尚未结束，不能结算', en: 'The delivery has not finished; it cannot be settled yet' },
   UNKNOWN_TRANSACTION: { zh: '没有这笔加油交易，或已结算', en: 'Unknown or already closed pump transaction' },
   INVALID_PRESET: { zh: '预置金额或升数无效', en: 'Invalid preset amount or volume' },
+  TRANSACTION_LOCKED: { zh: '这笔加油交易正在其他收银台结算', en: 'This pump transaction is being settled at another till' },
   TOO_MANY_REQUESTS: { zh: '油机控制器待回复指令过多', en: 'Too many requests waiting for the forecourt controller' },
 };
 

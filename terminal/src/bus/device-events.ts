@@ -1,7 +1,7 @@
 // The vocabulary of the device bus: events devices emit and commands the till sends them.
 // Commands cross from the cashier page and the CLI, so they have zod schemas; events are built by our drivers.
 import { z } from 'zod';
-import { FuelGrade, NozzleNo, Preset, PumpNo, type NozzleTotalizer, type PumpStatus } from '@pos/protocol';
+import { FuelGrade, NozzleNo, Preset, PumpNo, TillId, type NozzleTotalizer, type PumpStatus } from '@pos/protocol';
 import type { DeviceErrorCode } from './device-error.js';
 import { ReceiptInput } from './receipt-input.js';
 
@@ -107,6 +107,24 @@ export const ClosePumpTransactionCommand = z.object({
   ...forecourtDevice,
   pumpNo: PumpNo,
   transactionId: z.string().min(1).max(64),
+  /** The till that locked it, when one did. */
+  tillId: TillId.optional(),
+});
+/** Claims a finished (or cut-short) transaction for this till to settle; another till's claim is refused. */
+export const LockPumpTransactionCommand = z.object({
+  type: z.literal('lockPumpTransaction'),
+  ...forecourtDevice,
+  pumpNo: PumpNo,
+  transactionId: z.string().min(1).max(64),
+  tillId: TillId,
+});
+/** Gives a claimed transaction back (sale abandoned), so another till may settle it. */
+export const UnlockPumpTransactionCommand = z.object({
+  type: z.literal('unlockPumpTransaction'),
+  ...forecourtDevice,
+  pumpNo: PumpNo,
+  transactionId: z.string().min(1).max(64),
+  tillId: TillId,
 });
 export const DeviceCommand = z.discriminatedUnion('type', [
   PrintCommand,
@@ -120,6 +138,8 @@ export const DeviceCommand = z.discriminatedUnion('type', [
   SetFuelPricesCommand,
   ReadTotalizersCommand,
   ClosePumpTransactionCommand,
+  LockPumpTransactionCommand,
+  UnlockPumpTransactionCommand,
 ]);
 /** A command as callers write it (defaults optional); the bus parses it before a driver sees it. */
 export type DeviceCommand = z.input<typeof DeviceCommand>;

@@ -47,6 +47,8 @@ export class ForecourtDriver extends TransportDevice {
     'setFuelPrices',
     'readTotalizers',
     'closePumpTransaction',
+    'lockPumpTransaction',
+    'unlockPumpTransaction',
   ];
   private readonly requestTimeoutMs: number;
   private readonly maxPendingRequests: number;
@@ -198,8 +200,17 @@ export class ForecourtDriver extends TransportDevice {
     return totalizers;
   }
 
-  async closeTransaction(pumpNo: number, transactionId: string): Promise<PumpStatus> {
-    return this.onePump(await this.request('closeTransaction', { pumpNo, transactionId }));
+  async closeTransaction(pumpNo: number, transactionId: string, tillId?: string): Promise<PumpStatus> {
+    return this.onePump(await this.request('closeTransaction', { pumpNo, transactionId, ...(tillId === undefined ? {} : { tillId }) }));
+  }
+
+  /** Claims the transaction for this till; TRANSACTION_LOCKED when another till holds it. */
+  async lockTransaction(pumpNo: number, transactionId: string, tillId: string): Promise<PumpStatus> {
+    return this.onePump(await this.request('lockTransaction', { pumpNo, transactionId, tillId }));
+  }
+
+  async unlockTransaction(pumpNo: number, transactionId: string, tillId: string): Promise<PumpStatus> {
+    return this.onePump(await this.request('unlockTransaction', { pumpNo, transactionId, tillId }));
   }
 
   private onePump(data: ResultData): PumpStatus {
@@ -229,7 +240,13 @@ export class ForecourtDriver extends TransportDevice {
         await this.readTotalizers(command.pumpNo);
         return;
       case 'closePumpTransaction':
-        await this.closeTransaction(command.pumpNo, command.transactionId);
+        await this.closeTransaction(command.pumpNo, command.transactionId, command.tillId);
+        return;
+      case 'lockPumpTransaction':
+        await this.lockTransaction(command.pumpNo, command.transactionId, command.tillId);
+        return;
+      case 'unlockPumpTransaction':
+        await this.unlockTransaction(command.pumpNo, command.transactionId, command.tillId);
         return;
       default:
         throw new DeviceError('UNSUPPORTED_COMMAND', `${command.type} on ${this.id}`);
