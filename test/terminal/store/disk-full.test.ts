@@ -53,10 +53,24 @@ describe.runIf(mounted)('disk full on a real filesystem', () => {
       expect(reopened.integrityCheck()).toBe('ok');
       expect(reopened.journal.journalSize()).toBe(committed);
       expect(reopened.journal.lastSale()?.body.receiptNo).toBe(formatReceiptNo('F-', committed));
-      // Even an ack needs WAL space: it is refused the same way and the outbox keeps its entries.
+      // An ack needs WAL space too. Whether the reopened file still has a free page for it depends
+      // on the page layout (any new table in the schema shifts it), so both outcomes are allowed,
+      // but only these: refused with DISK_FULL and the outbox keeps every entry, or done and the
+      // acked entries are gone.
       const ids = reopened.journal.pendingOutbox(1000).map((e) => e.eventId);
-      expect(() => reopened.journal.ack(ids)).toThrow(expect.objectContaining({ code: 'DISK_FULL' }));
-      expect(reopened.journal.outboxSize()).toBe(committed);
+      let ackError: unknown = null;
+      try {
+        reopened.journal.ack(ids);
+      } catch (error) {
+        ackError = error;
+      }
+      if (ackError !== null) {
+        expect(ackError).toBeInstanceOf(StoreError);
+        expect((ackError as StoreError).code).toBe('DISK_FULL');
+        expect(reopened.journal.outboxSize()).toBe(committed);
+      } else {
+        expect(reopened.journal.outboxSize()).toBe(committed - ids.length);
+      }
     } finally {
       reopened.close();
     }
