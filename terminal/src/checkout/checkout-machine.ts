@@ -95,7 +95,7 @@ export class CheckoutMachine {
 
   constructor(private readonly options: CheckoutOptions) {
     this.price = options.price ?? enginePrice;
-    this.memberCode = options.memberCode ?? new TotpMemberCodeVerifier();
+    this.memberCode = options.memberCode ?? new TotpMemberCodeVerifier(options.store);
     this.maxBasketLines = options.maxBasketLines ?? 200;
     this.maxSuspendedSales = options.maxSuspendedSales ?? 10;
     this.log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'terminal/checkout' });

@@ -3,13 +3,15 @@
 // card not found → card status (lost, frozen, cancelled, replaced) → member missing → disabled → blocked.
 import {
   type CardRecord,
+  MEMBER_CODE_STEP_SECONDS,
+  MEMBER_CODE_WINDOW_STEPS,
   type MemberRecord,
   normalizePhone,
   parseMemberCodePayload,
   verifyMemberCode,
 } from '@pos/protocol';
 import type { MemberContext } from '@pos/engine';
-import type { LocalStore } from '../store/index.js';
+import { type LocalStore, StoreError } from '../store/index.js';
 import { CheckoutError, type CheckoutErrorCode } from './checkout-error.js';
 
 export interface IdentifiedMember {
@@ -38,11 +40,24 @@ export interface MemberCodeVerifier {
   verify(text: string, member: MemberRecord, nowMs: number): { ok: true } | { ok: false; code: 'QR_INVALID' | 'QR_REPLAYED' };
 }
 
-/** How many accepted (member, step) pairs are remembered to refuse replays; a step lasts 30 s. */
+/** How many accepted (member, step) pairs are remembered in memory when no store persists them. */
 export const MAX_REMEMBERED_MEMBER_CODES = 1000;
+/**
+ * Accepted steps are kept this many steps behind now: a code verifies only within
+ * MEMBER_CODE_WINDOW_STEPS of now, the rest is margin for the till's clock being set back.
+ */
+export const USED_MEMBER_CODE_KEEP_STEPS = MEMBER_CODE_WINDOW_STEPS + 10;
+
+/** Where accepted member codes are recorded; the local store persists them (used_member_codes). */
+export interface UsedMemberCodes {
+  claimMemberCode(memberId: string, step: number, oldestStepKept: number, nowMs: number): boolean;
+}
 
 export class TotpMemberCodeVerifier implements MemberCodeVerifier {
   private readonly accepted = new Set<string>();
+
+  /** Without `used`, accepted codes are remembered in memory only (lost at restart). */
+  constructor(private readonly used?: UsedMemberCodes) {}
 
   recognise(text: string): { memberId: string } | null {
     const parsed = parseMemberCodePayload(text);
@@ -53,6 +68,11 @@ export class TotpMemberCodeVerifier implements MemberCodeVerifier {
     if (!member.codeSecret) return { ok: false, code: 'QR_INVALID' };
     const check = verifyMemberCode(text, member.codeSecret, nowMs);
     if (!check.ok || check.memberId !== member.memberId) return { ok: false, code: 'QR_INVALID' };
+    if (this.used) {
+      const nowStep = Math.floor(nowMs / 1000 / MEMBER_CODE_STEP_SECONDS);
+      const claimed = this.used.claimMemberCode(check.memberId, check.step, nowStep - USED_MEMBER_CODE_KEEP_STEPS, nowMs);
+      return claimed ? { ok: true } : { ok: false, code: 'QR_REPLAYED' };
+    }
     const key = `${check.memberId}:${check.step}`;
     if (this.accepted.has(key)) return { ok: false, code: 'QR_REPLAYED' };
     this.accepted.add(key);
@@ -110,7 +130,14 @@ export function identifyByQr(store: LocalStore, verifier: MemberCodeVerifier, te
   if (!recognised) return refuse('QR_INVALID');
   const member = store.members.member(recognised.memberId);
   if (!member) return refuse('MEMBER_NOT_FOUND');
-  const check = verifier.verify(text, member, nowMs);
+  let check: ReturnType<MemberCodeVerifier['verify']>;
+  try {
+    check = verifier.verify(text, member, nowMs);
+  } catch (error) {
+    // Recording the code needs a write: a full disk refuses it as it would refuse the sale.
+    if (error instanceof StoreError) return { ok: false, error: new CheckoutError('STORE_REFUSED', { zh: error.messageZh, en: error.messageEn }, error.code) };
+    throw error;
+  }
   if (!check.ok) return refuse(check.code);
   const card = store.members.cardsOf(member.memberId).find((c) => c.status === 'active') ?? null;
   return checkMember(member, card, 'qr');

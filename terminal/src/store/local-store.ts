@@ -74,6 +74,8 @@ export class LocalStore {
   private readonly deleteState;
   private readonly putPricing;
   private readonly getPricing;
+  private readonly pruneMemberCodes;
+  private readonly insertMemberCode;
   private syncChanges = 0;
 
   private constructor(
@@ -90,6 +92,8 @@ export class LocalStore {
     this.deleteState = db.prepare(`DELETE FROM sync_state WHERE key = ?`);
     this.putPricing = db.prepare(`INSERT INTO sale_pricing (sale_id, priced) VALUES (?, ?)`);
     this.getPricing = db.prepare(`SELECT priced FROM sale_pricing WHERE sale_id = ?`).pluck();
+    this.pruneMemberCodes = db.prepare(`DELETE FROM used_member_codes WHERE step < ?`);
+    this.insertMemberCode = db.prepare(`INSERT OR IGNORE INTO used_member_codes (member_id, step, used_at_ms) VALUES (?, ?, ?)`);
   }
 
   static open(file: string, options: LocalStoreOptions = {}): LocalStore {
@@ -182,6 +186,18 @@ export class LocalStore {
       if (status) this.members.putCardStatus(body.cardNo, status, body.occurredAt);
       if (body.action === 'bind' && body.uid) this.members.bindUid(body.cardNo, body.uid);
       return entry;
+    });
+  }
+
+  /**
+   * Claims the 30 s step of a member code: true the first time (member, step) is claimed on this
+   * till, false after, across restarts. Steps older than `oldestStepKept` are pruned in the same
+   * write, so the table holds only codes that could still verify.
+   */
+  claimMemberCode(memberId: string, step: number, oldestStepKept: number, nowMs: number): boolean {
+    return this.write(() => {
+      this.pruneMemberCodes.run(oldestStepKept);
+      return this.insertMemberCode.run(memberId, step, nowMs).changes === 1;
     });
   }
 

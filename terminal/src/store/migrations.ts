@@ -79,6 +79,17 @@ export const MIGRATIONS: readonly string[] = [
     body            TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 5: member codes (dynamic QR) this till accepted, so a code cannot be used twice here even
+  // across a restart; rows older than the code window are pruned when a code is claimed.
+  `
+  CREATE TABLE used_member_codes (
+    member_id  TEXT NOT NULL,
+    step       INTEGER NOT NULL,
+    used_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (member_id, step)
+  ) WITHOUT ROWID;
+  CREATE INDEX used_member_codes_by_step ON used_member_codes(step);
+  `,
 ];
 
 export function migrate(db: Database): number {
