@@ -4,6 +4,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { salesFactsMigration } from '../sales/sales-migration.js';
 import { syncMigration } from '../sync/sync-migration.js';
 import { memberPortalMigration } from '../member-portal/member-portal-migration.js';
+import { marketingMigration } from '../marketing/marketing-migration.js';
 
 // biome-ignore lint: migrations see the database untyped, as it was when they were written.
 type AnyDb = Kysely<any>;
@@ -350,6 +351,6 @@ const growthHistory: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0008_member_portal': memberPortalMigration };
+    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0007_marketing': marketingMigration, '0008_member_portal': memberPortalMigration };
   },
 };
