@@ -11,6 +11,7 @@ import { cardRoutes } from './routes/card-routes.js';
 import { hierarchyRoutes } from './routes/hierarchy-routes.js';
 import { ledgerRoutes } from './routes/ledger-routes.js';
 import { importExportRoutes } from './routes/import-export-routes.js';
+import { reportRoutes } from './routes/report-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { ruleSetRoutes } from './routes/rule-set-routes.js';
 import type { GatewayApp, GatewayEnv } from './route.js';
@@ -51,6 +52,7 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   cardRoutes(app, s);
   ledgerRoutes(app, s);
   auditReportRoutes(app, s);
+  reportRoutes(app, s);
   ruleSetRoutes(app, s);
   importExportRoutes(app, s);
   for (const add of ext.routes ?? []) add(app, s);

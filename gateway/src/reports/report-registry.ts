@@ -1,0 +1,25 @@
+// Every report the gateway serves, in the order the API documents them.
+import { averageTicket } from './average-ticket.js';
+import { liability } from './liability.js';
+import { memberShare } from './member-share.js';
+import type { ReportDefinition } from './report-definition.js';
+import { salesByDay } from './sales-by-day.js';
+import { salesByHour } from './sales-by-hour.js';
+import { salesByStore } from './sales-by-store.js';
+import { tierDistribution } from './tier-distribution.js';
+import { topProducts } from './top-products.js';
+
+export const REPORTS: readonly ReportDefinition[] = [
+  salesByStore,
+  salesByDay,
+  salesByHour,
+  topProducts,
+  memberShare,
+  averageTicket,
+  liability,
+  tierDistribution,
+];
+
+export function reportNamed(name: string): ReportDefinition | undefined {
+  return REPORTS.find((r) => r.name === name);
+}
