@@ -24,6 +24,11 @@ export const DEMO_ITEMS: CatalogueItem[] = [
   { sku: 'RICE-5KG', barcodes: [ean13('690123456004')], name: { zh: '东北大米 5kg', en: 'Northeast rice 5kg' }, unitPriceFen: 3990, unit: 'piece', category: 'grocery', noDiscount: false, noPoints: false, pointsMultiplierPerMille: 1000 },
 ];
 
+/** Fuel grades as catalogue items (the pump's price per litre is the line's open price); kept out of shop campaigns. */
+export const DEMO_FUEL_ITEMS: CatalogueItem[] = (
+  [['92', '92号汽油', 'Petrol 92#', 720], ['95', '95号汽油', 'Petrol 95#', 790], ['98', '98号汽油', 'Petrol 98#', 880], ['0', '0号柴油', 'Diesel 0#', 750]] as const
+).map(([grade, zh, en, unitPriceFen]) => ({ sku: `FUEL-${grade}`, barcodes: [], name: { zh, en }, unitPriceFen, unit: 'litre', category: 'fuel', noDiscount: true, noPoints: false, pointsMultiplierPerMille: 1000 }));
+
 export async function until(what: string, predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   while (!predicate()) {
@@ -48,7 +53,15 @@ export interface DemoStack {
 }
 
 /** Starts everything under `root` (wiped first); ports are ephemeral unless given. */
-export async function startDemoStack(options: { root: string; logger: Logger; gatewayPort?: number; pagePort?: number; simPort?: number }): Promise<DemoStack> {
+export async function startDemoStack(options: {
+  root: string;
+  logger: Logger;
+  gatewayPort?: number;
+  pagePort?: number;
+  simPort?: number;
+  /** Also simulate a forecourt controller with 4 pumps (fast flow) for the kiosk page at /kiosk. */
+  forecourt?: boolean;
+}): Promise<DemoStack> {
   const { root, logger } = options;
   rmSync(root, { recursive: true, force: true });
   mkdirSync(join(root, 'receipts'), { recursive: true });
@@ -60,7 +73,7 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
   const s = gateway.services;
   const hq = systemActor(seed.merchantId);
   const storeId = seed.storeIds[0]!;
-  await gateway.sync.catalogue.upsert(hq, DEMO_ITEMS);
+  await gateway.sync.catalogue.upsert(hq, [...DEMO_ITEMS, ...DEMO_FUEL_ITEMS]);
   const draft = await s.ruleSets.createDraft(hq, {
     name: '会员日规则',
     content: {
@@ -70,6 +83,8 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
         { kind: 'spendThreshold', campaignId: 'mj-50-5', name: { zh: '满50减5', en: '5 off 50' }, validFrom: '2026-01-01T00:00:00+08:00', validTo: '2030-01-01T00:00:00+08:00', thresholdFen: 5000, offFen: 500 },
       ],
       settings: { rounding: 'jiao', storedValueOrder: 'principalFirst' },
+      // 金卡 members pay 0.30 yuan per litre less for petrol
+      unitMemberDiscounts: [{ discountId: 'gold-petrol', name: { zh: '金卡油价优惠', en: 'Gold fuel price' }, tierIds: ['gold'], skus: ['FUEL-92', 'FUEL-95', 'FUEL-98'], offFenPerUnit: 30 }],
     },
   });
   await s.ruleSets.publish(hq, draft.id);
@@ -101,6 +116,8 @@ export async function startDemoStack(options: { root: string; logger: Logger; ga
         { class: 'scanner', id: 'scanner', transport: 'serial' },
         { class: 'magstripe', id: 'magstripe', transport: 'hid', vendorId: 0x0801, productId: 0x0001 },
         { class: 'pole-display', id: 'pole-display' },
+        // 30× speed: a 200-yuan fill takes about 1.5 s of 50 ms samples
+        ...(options.forecourt ? [{ class: 'forecourt' as const, id: 'forecourt', pumpCount: 4, sampleMs: 50, speedFactor: 30, seed: 8 }] : []),
       ],
     },
     { logger },

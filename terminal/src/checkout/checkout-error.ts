@@ -25,6 +25,7 @@ export type CheckoutErrorCode =
   | 'PHONE_INVALID'
   | 'NAME_INVALID'
   | 'MEMBER_EXISTS'
+  | 'PUMP_ALREADY_IN_SALE'
   | 'QR_INVALID'
   | 'QR_REPLAYED'
   | 'SUSPEND_LIMIT'
@@ -40,6 +41,7 @@ const TEXT: Record<CheckoutErrorCode, LocalizedText> = {
   NOT_ALLOWED_NOW: { zh: '当前状态下不能执行此操作', en: 'This action is not allowed now' },
   UNKNOWN_BARCODE: { zh: '未找到该条码的商品', en: 'No item has this barcode' },
   UNKNOWN_SKU: { zh: '未找到该商品', en: 'No such item' },
+  PUMP_ALREADY_IN_SALE: { zh: '这笔加油已在本单中', en: 'This pump delivery is already in the sale' },
   UNKNOWN_LINE: { zh: '没有这一行', en: 'No such line' },
   QUANTITY_INVALID: { zh: '数量无效', en: 'Invalid quantity' },
   BASKET_EMPTY: { zh: '购物车为空', en: 'The basket is empty' },

@@ -127,7 +127,22 @@ export class CheckoutMachine {
     return this.addItem(item, quantityMilli, unitPriceFen);
   }
 
-  private addItem(item: CatalogueItem, quantityMilli: number, unitPriceFen?: number): CheckoutResult {
+  /**
+   * Adds a pump delivery as a fuel line: the grade's sku at the pump's price per litre for the delivered volume.
+   * The same delivery cannot be in the basket twice.
+   */
+  addFuel(line: { sku: string; quantityMilli: number; unitPriceFen: number; fuel: NonNullable<BasketEntry['fuel']> }): CheckoutResult {
+    if (!this.allowed(ALL_SALE_PHASES)) return this.refuse('NOT_ALLOWED_NOW');
+    const item = this.options.store.catalogue.item(line.sku);
+    if (!item) return this.refuse('UNKNOWN_SKU');
+    const base = this.freshIfDone();
+    if (base.lines.some((l) => l.fuel?.controllerTransactionId === line.fuel.controllerTransactionId && l.fuel.pumpNo === line.fuel.pumpNo)) {
+      return this.refuse('PUMP_ALREADY_IN_SALE');
+    }
+    return this.addItem(item, line.quantityMilli, line.unitPriceFen, line.fuel);
+  }
+
+  private addItem(item: CatalogueItem, quantityMilli: number, unitPriceFen?: number, fuel?: BasketEntry['fuel']): CheckoutResult {
     const base = this.freshIfDone();
     if (!validQuantity(item, quantityMilli)) return this.refuse('QUANTITY_INVALID');
     const same = unitPriceFen === undefined ? base.lines.find((l) => l.sku === item.sku && l.unitPriceFen === undefined) : undefined;
@@ -140,6 +155,7 @@ export class CheckoutMachine {
       const lineNo = base.lines.reduce((max, l) => Math.max(max, l.lineNo), 0) + 1;
       const entry: BasketEntry = { lineNo, sku: item.sku, name: item.name, item, quantityMilli };
       if (unitPriceFen !== undefined) entry.unitPriceFen = unitPriceFen;
+      if (fuel) entry.fuel = fuel;
       lines = [...base.lines, entry];
     }
     return this.reprice({ ...base, lines, saleId: base.saleId ?? newId(this.options.clock.nowMs()) });
@@ -528,17 +544,21 @@ export class CheckoutMachine {
       memberId: s.member?.member.memberId ?? null,
       cardNo: s.member?.card?.cardNo ?? null,
       ruleSetVersion: this.rules().version,
-      lines: priced.lines.map((l) => ({
-        lineNo: l.lineNo,
-        sku: l.sku,
-        name: l.name.zh,
-        quantityMilli: l.quantityMilli,
-        unitPriceFen: l.unitPriceFen,
-        grossFen: l.grossFen,
-        adjustments: l.adjustments,
-        netFen: l.netFen,
-        pointsEarned: l.pointsEarned,
-      })),
+      lines: priced.lines.map((l) => {
+        const fuel = s.lines.find((e) => e.lineNo === l.lineNo)?.fuel;
+        return {
+          lineNo: l.lineNo,
+          sku: l.sku,
+          name: l.name.zh,
+          quantityMilli: l.quantityMilli,
+          unitPriceFen: l.unitPriceFen,
+          grossFen: l.grossFen,
+          adjustments: l.adjustments,
+          netFen: l.netFen,
+          pointsEarned: l.pointsEarned,
+          ...(fuel ? { fuel: { ...fuel, ...(l.memberOffFenPerUnit !== undefined ? { memberOffFenPerLitre: l.memberOffFenPerUnit } : {}) } } : {}),
+        };
+      }),
       orderAdjustments: [],
       totals: {
         grossFen: priced.totals.grossFen,

@@ -1,5 +1,5 @@
 // The state the checkout machine emits: what the cashier page shows and what the printer prints.
-import type { CatalogueItem, LocalizedText, MemberRecord, CardRecord, SaleCommittedBody, SaleRefundedBody, RechargeCommittedBody, MemberEnrolledBody } from '@pos/protocol';
+import type { CatalogueItem, FuelLineInfo, LocalizedText, MemberRecord, CardRecord, SaleCommittedBody, SaleRefundedBody, RechargeCommittedBody, MemberEnrolledBody } from '@pos/protocol';
 import type { MemberContext, PresentedCoupon, PricedBasket, TenderRequest } from '@pos/engine';
 import type { CheckoutErrorCode } from './checkout-error.js';
 
@@ -18,6 +18,8 @@ export interface BasketEntry {
   quantityMilli: number;
   /** Open price (fuel, weighed goods), when the catalogue price does not apply. */
   unitPriceFen?: number;
+  /** A fuel line: the pump delivery it settles (quantityMilli is its volume in mL, unitPriceFen the pump price). */
+  fuel?: Omit<FuelLineInfo, 'memberOffFenPerLitre'>;
 }
 
 export interface AttachedMember {

@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { LocalizedText } from '@pos/protocol';
 import { PageCommand, type CashierView, type PageMessage } from './page-messages.js';
 import { CASHIER_PAGE_HTML } from './cashier-page-html.js';
+import { KIOSK_PAGE_HTML } from './kiosk-page-html.js';
 
 /** Largest command frame the page may send. */
 const MAX_COMMAND_BYTES = 16 * 1024;
@@ -39,8 +40,8 @@ export interface CashierPage {
   close(): Promise<void>;
 }
 
-async function bundleClient(): Promise<string> {
-  const entry = fileURLToPath(new URL('./client/main.ts', import.meta.url));
+async function bundleClient(file: 'main.ts' | 'kiosk.ts'): Promise<string> {
+  const entry = fileURLToPath(new URL(`./client/${file}`, import.meta.url));
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -55,7 +56,7 @@ async function bundleClient(): Promise<string> {
 
 export async function startCashierPage(options: CashierPageOptions): Promise<CashierPage> {
   const log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'terminal/page' });
-  const script = await bundleClient();
+  const [script, kioskScript] = await Promise.all([bundleClient('main.ts'), bundleClient('kiosk.ts')]);
   let latest: CashierView | null = null;
 
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -68,6 +69,11 @@ export async function startCashierPage(options: CashierPageOptions): Promise<Cas
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(CASHIER_PAGE_HTML);
     } else if (path === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
+    } else if (path === '/kiosk' || path === '/kiosk.html') {
+      // the forecourt attendant's touch page: same view stream and commands, pumps first
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(KIOSK_PAGE_HTML);
+    } else if (path === '/kiosk.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(kioskScript);
     } else if (path === '/view.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(latest));
     } else {

@@ -1,7 +1,7 @@
 // Messages between the cashier page (browser) and the terminal runtime over the local WebSocket.
 // Commands from the page are validated here, at the edge; views to the page are plain data.
 import { z } from 'zod';
-import type { LocalizedText } from '@pos/protocol';
+import { Preset, PumpNo, type LocalizedText } from '@pos/protocol';
 
 const CashierTender = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cash'), amountFen: z.number().int().min(1).max(100_000_000) }),
@@ -27,6 +27,16 @@ export const PageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pay'), tenders: z.array(CashierTender).min(1).max(5) }),
   z.object({ type: z.literal('newSale') }),
   z.object({ type: z.literal('reprint') }),
+  // ── the forecourt kiosk ──
+  /** Authorise a pump with a preset: amount in fen, volume in millilitres, or a full tank. */
+  z.object({ type: z.literal('authorizePump'), pumpNo: PumpNo, preset: Preset }),
+  z.object({ type: z.literal('stopPump'), pumpNo: PumpNo }),
+  z.object({ type: z.literal('resumePump'), pumpNo: PumpNo }),
+  z.object({ type: z.literal('emergencyStop') }),
+  /** Brings the pump's finished delivery into the sale (locked for this till at the controller). */
+  z.object({ type: z.literal('settlePump'), pumpNo: PumpNo }),
+  /** Retries releasing paid pumps that could not be released yet. */
+  z.object({ type: z.literal('releasePumps') }),
 ]);
 export type PageCommand = z.infer<typeof PageCommand>;
 
@@ -58,6 +68,26 @@ export interface CashierView {
   lastReceipt: { receiptNo: string; text: string; change: string | null } | null;
   suspended: Array<{ suspendId: string; lines: number }>;
   sync: { state: string; pending: number };
+  /** The forecourt, when the terminal drives pumps (kiosk page). */
+  pumps?: KioskPumpView[];
+}
+
+/** One pump on the kiosk page, formatted for a person. */
+export interface KioskPumpView {
+  pumpNo: number;
+  state: 'offline' | 'idle' | 'calling' | 'authorized' | 'fueling' | 'paused' | 'finished' | 'error';
+  nozzleNo: number | null;
+  grade: string | null;
+  /** Litres with three decimals, e.g. "25.316". */
+  litres: string | null;
+  amount: string | null;
+  unitPrice: string | null;
+  transactionId: string | null;
+  incomplete: boolean;
+  /** Who is settling it: this till, another till, or nobody. */
+  lock: 'mine' | 'other' | null;
+  inSale: boolean;
+  errorCode: string | null;
 }
 
 export type PageMessage =

@@ -3,13 +3,37 @@
 import type { CheckoutMachine, CheckoutResult } from '../checkout/index.js';
 import type { DeviceBus } from '../bus/index.js';
 import { type PageCommand, PageCommandRefused } from '../page/index.js';
+import { KioskError, type ForecourtKiosk } from '../forecourt/index.js';
 
 function orRefuse(result: CheckoutResult): void {
   if (!result.ok) throw new PageCommandRefused(result.error.code, result.error.text);
 }
 
-export async function runPageCommand(command: PageCommand, checkout: CheckoutMachine, bus: DeviceBus): Promise<void> {
+/** Runs a forecourt command; refusals (controller codes, checkout codes) go back to the page. */
+async function onKiosk(kiosk: ForecourtKiosk | null, run: (kiosk: ForecourtKiosk) => Promise<void>): Promise<void> {
+  if (!kiosk) throw new PageCommandRefused('NO_FORECOURT', { zh: '本终端未连接油机控制器', en: 'This terminal has no forecourt controller' });
+  try {
+    await run(kiosk);
+  } catch (error) {
+    if (error instanceof KioskError) throw new PageCommandRefused(error.causeCode ?? error.code, error.text);
+    throw error;
+  }
+}
+
+export async function runPageCommand(command: PageCommand, checkout: CheckoutMachine, bus: DeviceBus, kiosk: ForecourtKiosk | null = null): Promise<void> {
   switch (command.type) {
+    case 'authorizePump':
+      return onKiosk(kiosk, (k) => k.authorize(command.pumpNo, command.preset));
+    case 'stopPump':
+      return onKiosk(kiosk, (k) => k.stop(command.pumpNo));
+    case 'resumePump':
+      return onKiosk(kiosk, (k) => k.resume(command.pumpNo));
+    case 'emergencyStop':
+      return onKiosk(kiosk, (k) => k.emergencyStop());
+    case 'settlePump':
+      return onKiosk(kiosk, (k) => k.settle(command.pumpNo));
+    case 'releasePumps':
+      return onKiosk(kiosk, (k) => k.releasePending());
     case 'scan':
       return orRefuse(checkout.scan(command.code));
     case 'attachMemberByPhone':

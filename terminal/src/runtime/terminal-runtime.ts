@@ -12,6 +12,7 @@ import { startCashierPage, toCashierView, type CashierPage, type CashierView } f
 import { LocalStore } from '../store/index.js';
 import { SyncClient } from '../sync/index.js';
 import { runPageCommand } from './page-commands.js';
+import { ForecourtKiosk, toKioskPumpViews } from '../forecourt/index.js';
 import { receiptForSale } from './receipt-for-sale.js';
 import { formatYuan } from '@pos/protocol';
 import { RuleSet } from '@pos/engine';
@@ -39,6 +40,8 @@ export interface TerminalRuntime {
   checkout: CheckoutMachine;
   sync: SyncClient;
   page: CashierPage;
+  /** The forecourt kiosk, when the device map has a forecourt controller (its page is /kiosk). */
+  kiosk: ForecourtKiosk | null;
   /** The text of each receipt as printed, newest last. */
   receipts$: BehaviorSubject<Array<{ receiptNo: string; text: string }>>;
   close(): Promise<void>;
@@ -150,12 +153,19 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
     }),
   );
 
-  const view$ = combineLatest([checkout.state$, sync.status$, lastReceipt$]).pipe(
-    map(([state, status, lastReceipt]) => toCashierView(state, { lastReceipt, sync: { state: status.state, pending: status.pending } })),
+  const kiosk = options.devices.some((d) => d.deviceClass === 'forecourt')
+    ? new ForecourtKiosk({ bus, checkout, tillId: enrolment.terminalId, logger: log })
+    : null;
+  const pumps$ = kiosk ? kiosk.pumps$ : new BehaviorSubject<ForecourtKiosk['pumps']>([]);
+  const view$ = combineLatest([checkout.state$, sync.status$, lastReceipt$, pumps$]).pipe(
+    map(([state, status, lastReceipt, pumps]) => {
+      const view = toCashierView(state, { lastReceipt, sync: { state: status.state, pending: status.pending } });
+      return kiosk ? { ...view, pumps: toKioskPumpViews(pumps, enrolment.terminalId, state) } : view;
+    }),
   );
   const page = await startCashierPage({
     view$,
-    handle: (command) => runPageCommand(command, checkout, bus),
+    handle: (command) => runPageCommand(command, checkout, bus, kiosk),
     host: options.pageHost ?? '127.0.0.1',
     port: options.pagePort ?? 0,
     logger: log,
@@ -172,9 +182,11 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
     checkout,
     sync,
     page,
+    kiosk,
     receipts$,
     close: async () => {
       for (const s of subscriptions) s.unsubscribe();
+      kiosk?.close();
       await page.close();
       await sync?.stop();
       await bus.closeAll();

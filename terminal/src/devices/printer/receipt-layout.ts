@@ -19,12 +19,14 @@ const LABELS = {
     gross: '商品合计', discount: '优惠合计', pointsCash: '积分抵现', rounding: '抹零', payable: '应付', change: '找零',
     member: '会员', tier: '等级', pointsEarned: '本次积分', pointsSpent: '使用积分', pointsBalance: '积分余额', storedValueBalance: '储值余额',
     card: '卡号', thanks: '谢谢惠顾，欢迎再次光临',
+    pump: '油枪', litre: '升', memberPerLitre: '会员优惠', incomplete: '油机中断，按最后读数结算',
   },
   en: {
     reprint: '** REPRINT **', receiptNo: 'Receipt', terminal: 'Till', cashier: 'Cashier', time: 'Time', offline: '(offline sale)',
     gross: 'Subtotal', discount: 'Discounts', pointsCash: 'Points as cash', rounding: 'Rounding', payable: 'Total', change: 'Change',
     member: 'Member', tier: 'Tier', pointsEarned: 'Points earned', pointsSpent: 'Points used', pointsBalance: 'Points balance', storedValueBalance: 'Stored value',
     card: 'Card', thanks: 'Thank you, see you again',
+    pump: 'Pump', litre: 'L', memberPerLitre: 'Member', incomplete: 'Pump cut off: settled from its last reading',
   },
 } as const;
 
@@ -51,6 +53,9 @@ export function maskPhone(phone: string): string {
 }
 
 const maskCard = (cardNo: string): string => `****${cardNo.slice(-4)}`;
+
+/** 25316 mL → "25.316": litres always with three decimals, as the pump shows them. */
+const formatLitres = (milliLitre: number): string => `${Math.trunc(milliLitre / 1000)}.${String(milliLitre % 1000).padStart(3, '0')}`;
 
 /** The wall-clock time as the terminal recorded it, in the offset it was recorded in: 2026-11-25 14:30:05. */
 export function formatReceiptTime(isoTimestamp: string): string {
@@ -98,8 +103,20 @@ export function layoutReceipt(input: ReceiptInput, options: LayoutOptions): Rece
 
   for (const line of sale.lines) {
     left(line.name);
-    pair(`  ${formatQuantity(line.quantityMilli)} x ${formatYuan(line.unitPriceFen)}`, formatYuan(line.grossFen));
-    for (const adj of line.adjustments) pair(`  ${adj.label ?? ADJUSTMENT_LABELS[r.language][adj.kind]}`, adjustmentAmount(adj.amountFen));
+    const fuel = line.fuel;
+    if (fuel) {
+      // a fuel line: pump and nozzle, litres to the millilitre at the pump's price per litre, member price per litre
+      left(`  ${L.pump} ${fuel.pumpNo}-${fuel.nozzleNo}  ${fuel.controllerTransactionId}`);
+      pair(`  ${formatLitres(line.quantityMilli)}${L.litre} x ${formatYuan(line.unitPriceFen)}/${L.litre}`, formatYuan(line.grossFen));
+    } else {
+      pair(`  ${formatQuantity(line.quantityMilli)} x ${formatYuan(line.unitPriceFen)}`, formatYuan(line.grossFen));
+    }
+    for (const adj of line.adjustments) {
+      const perLitre = fuel?.memberOffFenPerLitre !== undefined && adj.kind === 'memberPrice' && adj.label === undefined;
+      const label = perLitre ? `${L.memberPerLitre} ${formatYuan(fuel.memberOffFenPerLitre!)}/${L.litre}` : (adj.label ?? ADJUSTMENT_LABELS[r.language][adj.kind]);
+      pair(`  ${label}`, adjustmentAmount(adj.amountFen));
+    }
+    if (fuel?.incomplete) left(`  * ${L.incomplete}`);
   }
   rule();
 

@@ -1,0 +1,3 @@
+// The forecourt kiosk: pumps on the bus, settled through the checkout.
+export * from './forecourt-kiosk.js';
+export * from './kiosk-view.js';
