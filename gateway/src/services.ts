@@ -11,6 +11,7 @@ import { GrowthService } from './members/growth-service.js';
 import { MemberService } from './members/member-service.js';
 import { ConsoleFileProvider, NotificationService, type NotificationProvider } from './notifications/index.js';
 import { RuleSetService } from './rules/rule-set-service.js';
+import { CampaignService, CouponIssuer } from './marketing/index.js';
 
 export interface Services {
   gdb: GatewayDb;
@@ -25,6 +26,10 @@ export interface Services {
   growth: GrowthService;
   /** SMS / WeChat messages through one provider, every message logged (notifications/). */
   notifications: NotificationService;
+  /** Single coupons to named members (marketing/; the reminders job's birthday coupon). */
+  coupons: CouponIssuer;
+  /** Coupon campaigns: batch issuance with a holdout group, effect report (marketing/). */
+  campaigns: CampaignService;
 }
 
 export interface ServiceOptions {
@@ -37,6 +42,12 @@ export interface ServiceOptions {
 export function createServices(gdb: GatewayDb, clock: Clock, log: Logger, options: ServiceOptions = {}): Services {
   const ledger = new LedgerService(gdb, clock);
   const members = new MemberService(gdb, clock);
+  const notifications = new NotificationService(
+    gdb,
+    clock,
+    options.notificationProvider ?? new ConsoleFileProvider(join(options.dataDir ?? './data', 'notifications.jsonl'), log.child({ module: 'notifications/console' })),
+    log,
+  );
   return {
     gdb,
     clock,
@@ -48,11 +59,8 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger, option
     cards: new CardService(gdb, clock, members, ledger),
     ruleSets: new RuleSetService(gdb, clock),
     growth: new GrowthService(gdb, clock),
-    notifications: new NotificationService(
-      gdb,
-      clock,
-      options.notificationProvider ?? new ConsoleFileProvider(join(options.dataDir ?? './data', 'notifications.jsonl'), log.child({ module: 'notifications/console' })),
-      log,
-    ),
+    notifications,
+    coupons: new CouponIssuer(gdb, clock),
+    campaigns: new CampaignService(gdb, clock, notifications),
   };
 }

@@ -34,7 +34,9 @@ export type Action =
   | 'import'
   | 'export'
   | 'audit.read'
-  | 'memberAttributes.write';
+  | 'memberAttributes.write'
+  | 'marketing.read'
+  | 'marketing.write';
 
 const STORE_STAFF: Action[] = [
   'store.read',
@@ -59,6 +61,9 @@ const STORE_MANAGER: Action[] = [
   'points.write',
   'import',
   'export',
+  // Coupon campaigns reaching the members of the manager's own store (region, for a region manager).
+  'marketing.read',
+  'marketing.write',
 ];
 const REGION_MANAGER: Action[] = [...STORE_MANAGER, 'region.read', 'store.write'];
 

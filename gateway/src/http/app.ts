@@ -14,6 +14,7 @@ import { importExportRoutes } from './routes/import-export-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { ruleSetRoutes } from './routes/rule-set-routes.js';
+import { marketingRoutes } from '../marketing/marketing-routes.js';
 import type { GatewayApp, GatewayEnv } from './route.js';
 
 export const MAX_JSON_BODY_BYTES = 256 * 1024;
@@ -54,6 +55,7 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   auditReportRoutes(app, s);
   reportRoutes(app, s);
   ruleSetRoutes(app, s);
+  marketingRoutes(app, s);
   importExportRoutes(app, s);
   for (const add of ext.routes ?? []) add(app, s);
 

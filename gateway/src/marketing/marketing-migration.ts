@@ -8,8 +8,9 @@ type AnyDb = Kysely<any>;
 export const marketingMigration: Migration = {
   async up(db: AnyDb) {
     // A campaign names a coupon definition of the published rule set (copied here as it was at
-    // creation), a target (segment / tag / tier / list, as JSON), the creator's store scope
-    // (null: the whole merchant) and the holdout share in per mille.
+    // creation), a target (segment / tag / tier / list, as JSON), the creator's scope (a store
+    // manager's store, a region manager's region, both null for HQ: only members there are
+    // targeted, and only staff of that scope see the campaign) and the holdout share in per mille.
     await db.schema
       .createTable('coupon_campaigns')
       .addColumn('merchant_id', 'varchar(26)', (c) => c.notNull())
@@ -20,7 +21,8 @@ export const marketingMigration: Migration = {
       .addColumn('rule_set_version', 'integer', (c) => c.notNull())
       .addColumn('target_kind', 'varchar(16)', (c) => c.notNull())
       .addColumn('target', 'text', (c) => c.notNull())
-      .addColumn('store_ids', 'text')
+      .addColumn('region_id', 'varchar(26)')
+      .addColumn('store_id', 'varchar(26)')
       .addColumn('holdout_per_mille', 'integer', (c) => c.notNull())
       .addColumn('valid_from', 'bigint', (c) => c.notNull())
       .addColumn('valid_until', 'bigint', (c) => c.notNull())
@@ -36,6 +38,7 @@ export const marketingMigration: Migration = {
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('coupon_campaigns_pk', ['merchant_id', 'id'])
       .execute();
+    await db.schema.createIndex('coupon_campaigns_scope_ix').on('coupon_campaigns').columns(['merchant_id', 'region_id', 'store_id', 'id']).execute();
 
     // Everyone a campaign targeted, frozen when the target is first evaluated; `holdout` = 1 for
     // the members kept out on purpose (no coupon), the comparison group of the effect report.

@@ -22,8 +22,9 @@ export interface CouponCampaignTable {
   target_kind: string;
   /** CampaignTarget as JSON (a segment target names its resolved period). */
   target: string;
-  /** JSON array of the store ids the creator saw; null when the creator saw the whole merchant. */
-  store_ids: string | null;
+  /** The creator's region (region manager) or store (store manager); both null for HQ. */
+  region_id: string | null;
+  store_id: string | null;
   holdout_per_mille: Int;
   valid_from: Int;
   valid_until: Int;
