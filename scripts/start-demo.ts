@@ -10,12 +10,15 @@ import { formatYuan } from '@pos/protocol';
 import { runPageCommand } from '@pos/terminal';
 import { DEMO_MERCHANT_CODE, DEMO_PASSWORD } from '../gateway/src/demo/seed-demo.js';
 import { DEMO_ITEMS, startDemoStack, until } from './demo-stack.js';
+import { ensureAdminBuilt } from '../gateway/src/admin/ensure-admin-built.js';
 
 const once = process.argv.includes('--once');
 const logger = pino({ name: 'pos-demo', level: process.env.LOG_LEVEL ?? 'warn' });
 const say = (zh: string, en: string) => console.log(`${zh}\n  ${en}`);
 
 async function main(): Promise<void> {
+  // The HQ console is served by the gateway under /admin/: build it first when it is missing or stale.
+  await ensureAdminBuilt({ log: (line) => console.log(line) });
   const stack = await startDemoStack({
     root: resolve('data/demo'),
     logger,
@@ -26,6 +29,7 @@ async function main(): Promise<void> {
   const { gateway, sim, control, terminal, printed, cardNo, root } = stack;
   const s = gateway.services;
   say(`网关 ${gateway.url}（SQLite: ${join(root, 'gateway.db')}）`, `gateway ${gateway.url}, HQ login "${DEMO_MERCHANT_CODE}" / hq / ${DEMO_PASSWORD}`);
+  say(`商家后台 ${gateway.url}/admin/`, `HQ console ${gateway.url}/admin/ (hq or sh01-manager / ${DEMO_PASSWORD})`);
   say(`收银页面 ${terminal.page.url}`, `cashier page ${terminal.page.url}`);
   say(`硬件模拟器控制台 ${control.url}`, `simulator control page ${control.url} (${sim.map.hidBackend})`);
   say(`终端 ${stack.terminalId} 已注册并完成同步`, 'terminal enrolled over HTTP and bootstrapped over the signed WebSocket');

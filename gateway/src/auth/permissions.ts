@@ -95,6 +95,11 @@ export function can(actor: Actor, action: Action): boolean {
   return actor.role === null || ALLOWED[actor.role].has(action);
 }
 
+/** Every action the actor's role may take (the console shows only these). */
+export function allowedActions(actor: Actor): Action[] {
+  return [...(actor.role === null ? ALLOWED.hq_admin : ALLOWED[actor.role])].sort();
+}
+
 export function require(actor: Actor, action: Action): void {
   if (!can(actor, action)) throw forbidden();
 }

@@ -14,6 +14,8 @@ import { importExportRoutes } from './routes/import-export-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
 import { ruleSetRoutes } from './routes/rule-set-routes.js';
+import { consoleRoutes } from './routes/console-routes.js';
+import { adminAssets } from '../admin/admin-assets.js';
 import { marketingRoutes } from '../marketing/marketing-routes.js';
 import type { GatewayApp, GatewayEnv } from './route.js';
 
@@ -57,6 +59,7 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   ruleSetRoutes(app, s);
   marketingRoutes(app, s);
   importExportRoutes(app, s);
+  consoleRoutes(app, s);
   for (const add of ext.routes ?? []) add(app, s);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
@@ -69,6 +72,9 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
         'HQ and store API. All money is integer fen (1 yuan = 100 fen); points are integers. Errors are `{ error: { code, message, field? } }`. Lists use cursor pagination: pass `nextCursor` as `cursor`.',
     },
   });
+
+  // The HQ console (gateway/admin), served from its Vite build.
+  adminAssets(app);
 
   app.notFound(() => {
     throw new GatewayError('NOT_FOUND', '接口不存在 / no such endpoint');

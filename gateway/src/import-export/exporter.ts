@@ -53,7 +53,7 @@ export async function membersTable(gdb: GatewayDb, actor: Actor): Promise<Table>
   };
 }
 
-export async function ledgerTable(gdb: GatewayDb, actor: Actor, range: { fromMs?: number | undefined; toMs?: number | undefined }): Promise<Table> {
+export async function ledgerTable(gdb: GatewayDb, actor: Actor, range: { fromMs?: number | undefined; toMs?: number | undefined; memberId?: string | undefined }): Promise<Table> {
   require(actor, 'export');
   const scope = await storesInScope(gdb.db, actor);
   let q = gdb.db
@@ -64,6 +64,7 @@ export async function ledgerTable(gdb: GatewayDb, actor: Actor, range: { fromMs?
   if (scope !== 'all') q = q.where('t.store_id', 'in', scope.length ? scope : ['-']);
   if (range.fromMs !== undefined) q = q.where('t.created_at', '>=', range.fromMs);
   if (range.toMs !== undefined) q = q.where('t.created_at', '<', range.toMs);
+  if (range.memberId !== undefined) q = q.where('t.member_id', '=', range.memberId);
   const rows = await q.orderBy('t.id').limit(MAX_EXPORT_ROWS + 1).execute();
   tooMany(rows.length);
   return {

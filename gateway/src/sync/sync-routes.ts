@@ -2,12 +2,13 @@
 // and can revoke its key; the terminal redeems the code (the only unauthenticated route besides
 // login, since a new terminal has no credentials yet).
 import { z } from '@hono/zod-openapi';
-import { require as requireAction } from '../auth/permissions.js';
+import { require as requireAction, storesInScope } from '../auth/permissions.js';
 import type { GatewayApp } from '../http/route.js';
 import { addRoute } from '../http/route.js';
 import type { Services } from '../services.js';
 import type { SyncEndpoint } from './sync-endpoint.js';
 import type { TerminalKeyService } from './terminal-keys.js';
+import { syncDb } from './sync-tables.js';
 
 const TerminalParams = z.object({ terminalId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/) });
 const EnrolBody = z.object({ code: z.string().regex(/^\d{6,12}$/, 'expected the 10-digit enrolment code') });
@@ -18,6 +19,12 @@ const SyncStatus = z.object({
   revoked: z.boolean(),
   connected: z.boolean(),
 });
+
+const TerminalSyncRow = z.object({
+  terminalId: z.string(), storeId: z.string(), name: z.string(), enrolled: z.boolean(), revoked: z.boolean(), connected: z.boolean(),
+  enrolledAt: z.number().nullable(), lastSeenAt: z.number().nullable(), ruleSetVersion: z.number().nullable(), softwareVersion: z.string().nullable(), pendingEvents: z.number().nullable(),
+});
+const MAX_TERMINALS_LISTED = 5000;
 
 export const ENROL_PATH = '/v1/terminals/enrol';
 
@@ -46,6 +53,29 @@ export function syncRoutes(keys: TerminalKeyService, endpoint: () => SyncEndpoin
         await keys.revoke(actor.merchantId, params.terminalId);
         endpoint()?.disconnect(params.terminalId, 'TERMINAL_REVOKED');
         return { enrolled: true, revoked: true, connected: false };
+      },
+    );
+    addRoute(
+      app,
+      { method: 'get', path: '/v1/terminal-sync-status', tag: 'sync', summary: 'Every terminal in scope with its key state, last contact, the rule-set version it reported at its last hello, and whether it is connected now', response: z.object({ items: z.array(TerminalSyncRow) }) },
+      async ({ actor }) => {
+        requireAction(actor, 'terminal.read');
+        const scope = await storesInScope(s.gdb.db, actor);
+        let q = syncDb(s.gdb)
+          .selectFrom('terminals as t')
+          .leftJoin('terminal_keys as k', (j) => j.onRef('k.merchant_id', '=', 't.merchant_id').onRef('k.terminal_id', '=', 't.id'))
+          .select(['t.id', 't.store_id', 't.name', 'k.status', 'k.enrolled_at', 'k.last_seen_at', 'k.rule_set_version', 'k.software_version', 'k.pending_events'])
+          .where('t.merchant_id', '=', actor.merchantId);
+        if (scope !== 'all') q = q.where('t.store_id', 'in', scope.length ? scope : ['-']);
+        const rows = await q.orderBy('t.id').limit(MAX_TERMINALS_LISTED).execute();
+        const connected = new Set(endpoint()?.connectedTerminals() ?? []);
+        return {
+          items: rows.map((r) => ({
+            terminalId: r.id, storeId: r.store_id, name: r.name, enrolled: r.status !== null, revoked: r.status === 'revoked', connected: connected.has(r.id),
+            enrolledAt: r.enrolled_at === null ? null : Number(r.enrolled_at), lastSeenAt: r.last_seen_at === null ? null : Number(r.last_seen_at),
+            ruleSetVersion: r.rule_set_version === null ? null : Number(r.rule_set_version), softwareVersion: r.software_version, pendingEvents: r.pending_events === null ? null : Number(r.pending_events),
+          })),
+        };
       },
     );
     addRoute(

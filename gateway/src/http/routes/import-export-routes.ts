@@ -18,6 +18,7 @@ const ImportReportSchema = z.object({
 }).openapi('ImportReport');
 const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
 const LedgerExportQuery = ExportQuery.extend({ fromMs: z.coerce.number().int().optional(), toMs: z.coerce.number().int().optional() });
+const MemberLedgerExportQuery = LedgerExportQuery.extend({ memberId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).optional().openapi({ description: "one member's ledger" }) });
 
 export function importExportRoutes(app: GatewayApp, s: Services): void {
   const importer = new MemberImporter(s.gdb, s.clock);
@@ -36,7 +37,7 @@ export function importExportRoutes(app: GatewayApp, s: Services): void {
   addRoute(app, { method: 'get', path: '/v1/exports/members', tag: 'import/export', summary: 'Members in scope as CSV or XLSX (phones masked)', query: ExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
     send(c as never, await render(await membersTable(s.gdb, actor), query.format)),
   );
-  addRoute(app, { method: 'get', path: '/v1/exports/ledger', tag: 'import/export', summary: 'Ledger transactions in scope as CSV or XLSX (amounts in fen)', query: LedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
+  addRoute(app, { method: 'get', path: '/v1/exports/ledger', tag: 'import/export', summary: 'Ledger transactions in scope (or of one member) as CSV or XLSX (amounts in fen)', query: MemberLedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
     send(c as never, await render(await ledgerTable(s.gdb, actor, query), query.format)),
   );
   addRoute(app, { method: 'get', path: '/v1/exports/sales', tag: 'import/export', summary: 'Synced sales and refunds in scope as CSV or XLSX (amounts in fen; refunds negative)', query: LedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
