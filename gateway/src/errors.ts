@@ -18,7 +18,11 @@ export type GatewayErrorCode =
   | 'NOT_LINKED'
   | 'REFUND_EXCEEDS_SPEND'
   | 'RULE_SET_INVALID'
-  | 'PAYLOAD_TOO_LARGE';
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'OTP_INVALID'
+  | 'OTP_EXPIRED'
+  | 'OTP_LOCKED';
 
 const STATUS: Record<GatewayErrorCode, number> = {
   VALIDATION: 400,
@@ -38,6 +42,10 @@ const STATUS: Record<GatewayErrorCode, number> = {
   REFUND_EXCEEDS_SPEND: 422,
   RULE_SET_INVALID: 422,
   PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  OTP_INVALID: 401,
+  OTP_EXPIRED: 401,
+  OTP_LOCKED: 423,
 };
 
 export class GatewayError extends Error {

@@ -13,6 +13,7 @@ import { ledgerRoutes } from './routes/ledger-routes.js';
 import { importExportRoutes } from './routes/import-export-routes.js';
 import { reportRoutes } from './routes/report-routes.js';
 import { memberRoutes } from './routes/member-routes.js';
+import { memberPortalRoutes } from '../member-portal/member-portal-routes.js';
 import { ruleSetRoutes } from './routes/rule-set-routes.js';
 import { consoleRoutes } from './routes/console-routes.js';
 import { adminAssets } from '../admin/admin-assets.js';
@@ -59,6 +60,8 @@ export function createApp(s: Services, ext: AppExtensions = {}): GatewayApp {
   ruleSetRoutes(app, s);
   marketingRoutes(app, s);
   importExportRoutes(app, s);
+  // The member page (/m/) and its API (/m/api/*, member sessions, not staff tokens).
+  memberPortalRoutes(app, s);
   consoleRoutes(app, s);
   for (const add of ext.routes ?? []) add(app, s);
 

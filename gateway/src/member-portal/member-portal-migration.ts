@@ -39,7 +39,7 @@ export const memberPortalMigration: Migration = {
       .execute();
 
     // One live one-time code per (merchant, phone): a new send replaces it. Codes are stored as an
-    // HMAC, never in clear; `failed_attempts` and `locked_until` survive a new send, so requesting
+    // salted SHA-256, never in clear; `failed_attempts` and `locked_until` survive a new send, so requesting
     // a fresh code does not reset the lock.
     await db.schema
       .createTable('member_otps')
