@@ -191,6 +191,15 @@ export const UnitMemberDiscount = z.object({
 });
 export type UnitMemberDiscount = z.infer<typeof UnitMemberDiscount>;
 
+/**
+ * 推荐有礼: when a member who names a referrer completes their first purchase, the referrer earns
+ * `referrerPoints` (the gateway applies it when the first sale syncs; the till does not).
+ */
+export const ReferralRules = z.object({
+  referrerPoints: PointsAmount.default(0),
+});
+export type ReferralRules = z.infer<typeof ReferralRules>;
+
 export const RuleSet = z.object({
   version: z.number().int().min(0).default(0),
   tiers: z.array(Tier).max(50).default([]),
@@ -201,6 +210,8 @@ export const RuleSet = z.object({
   rechargePlans: z.array(RechargePlan).max(100).default([]),
   /** Member discounts per unit (fuel per litre), by tier and sku. */
   unitMemberDiscounts: z.array(UnitMemberDiscount).max(200).default([]),
+  /** Optional: absent means no referral reward. */
+  referral: ReferralRules.optional(),
   settings: MerchantSettings,
 });
 export type RuleSet = z.infer<typeof RuleSet>;

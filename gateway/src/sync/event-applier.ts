@@ -28,6 +28,7 @@ import { GatewayError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
+import { applySaleMarketing } from '../marketing/sale-marketing.js';
 import type { SalesDatabase } from '../sales/sales-tables.js';
 import { syncDb } from './sync-tables.js';
 
@@ -126,6 +127,8 @@ export class SyncEventApplier {
       const sale = body as SaleCommittedBody;
       await this.applySale(tx, actor, sale);
       await recordSaleFacts(trx as unknown as Kysely<SalesDatabase>, terminal, sale);
+      // Coupons redeemed and the referral reward of a first purchase, in this same transaction.
+      await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log }, actor, sale);
       growthDelta = sale.growthEarned;
       memberId = sale.memberId;
     } else if (type === 'saleRefunded') {
