@@ -2,7 +2,7 @@
 // (renderer 'svg', ssr), resvg rasterises that SVG to PNG with Debian's WenQuanYi Zen Hei so the
 // Chinese labels render. Amounts are drawn in yuan (fen / 100); the rows stay in fen.
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import { GatewayError } from '../errors.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './report-definition.js';
@@ -49,8 +49,8 @@ export function chartOption(input: ChartInput): echarts.EChartsCoreOption {
     subtext: input.from ? `${input.from} — ${input.to}` : '',
     left: 'center',
   };
-  const legend = { top: input.from ? 52 : 32, data: series.map(seriesName) };
-  const grid = { top: 90, left: 24, right: 32, bottom: 24, containLabel: true };
+  const legend = { bottom: 8, data: series.map(seriesName) };
+  const grid = { top: input.from ? 72 : 56, left: 24, right: 40, bottom: 44, containLabel: true };
   const base = { animation: false, backgroundColor: '#ffffff', title };
   if (d.chart.kind === 'pie') {
     const c = series[0]!;
@@ -61,7 +61,7 @@ export function chartOption(input: ChartInput): echarts.EChartsCoreOption {
         type: 'pie',
         name: seriesName(c),
         radius: '55%',
-        center: ['50%', '60%'],
+        center: ['50%', '55%'],
         label: { formatter: '{b}: {c} ({d}%)' },
         data: rows.map((r, i) => ({ name: categories[i], value: display(c, r[c.key]) })),
       }],
@@ -80,7 +80,12 @@ export function chartOption(input: ChartInput): echarts.EChartsCoreOption {
       type: d.chart.kind === 'line' ? 'line' : 'bar',
       name: seriesName(c),
       ...(d.chart.kind === 'stackedBar' ? { stack: 'total' } : {}),
-      label: { show: rows.length <= 31, position: d.chart.kind === 'stackedBar' ? 'inside' : horizontal ? 'right' : 'top' },
+      label: {
+        show: rows.length <= 31,
+        position: d.chart.kind === 'stackedBar' ? 'inside' : horizontal ? 'right' : 'top',
+        // An empty stack segment would print a stray 0 on the bar above it.
+        formatter: (p: { value: unknown }) => (p.value === 0 ? '' : String(p.value)),
+      },
       data: rows.map((r) => display(c, r[c.key])),
     })),
   };
@@ -108,22 +113,25 @@ export function renderChartSvg(input: ChartInput): string {
   }
 }
 
-/** The SVG rasterised at its own size (1 SVG px = 1 PNG px) on white. */
-export function svgToPng(svg: string): Uint8Array {
+/**
+ * The SVG rasterised at its own size (1 SVG px = 1 PNG px) on white, on libuv's thread pool: parsing
+ * the 17 MB CJK font and drawing take a few hundred ms that must not block the event loop.
+ */
+export async function svgToPng(svg: string): Promise<Uint8Array> {
   const fonts = existsSync(CJK_FONT_FILE) ? [CJK_FONT_FILE] : [];
-  const resvg = new Resvg(svg, {
+  const image = await renderAsync(svg, {
     background: '#ffffff',
     font: {
       fontFiles: fonts,
-      // The system's fonts would work too, but loading them all costs time on every render.
+      // Without Debian's font, fall back to whatever the system has rather than drawing no text.
       loadSystemFonts: fonts.length === 0,
       defaultFontFamily: CJK_FONT_FAMILY,
       sansSerifFamily: CJK_FONT_FAMILY,
     },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
-export function renderChartPng(input: ChartInput): Uint8Array {
+export async function renderChartPng(input: ChartInput): Promise<Uint8Array> {
   return svgToPng(renderChartSvg(input));
 }

@@ -55,7 +55,7 @@ export function reportRoutes(app: GatewayApp, s: Services): void {
       const result = await run(actor, q);
       const table = { definition: d, rows: result.rows, totals: result.totals, from: result.from, to: result.to };
       if (format === 'csv') return reportCsv(table);
-      const png = svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to }));
+      const png = await svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to }));
       return reportXlsx(table, { png, ...DEFAULT_CHART_SIZE });
     };
     const path = `/v1/reports/${d.name}`;
@@ -83,7 +83,7 @@ export function reportRoutes(app: GatewayApp, s: Services): void {
     });
     addRoute(app, { method: 'get', path: `${path}/chart.png`, tag: 'reports', summary: `${d.title.en} as a PNG chart`, query: chartQuery, produces: ['image/png'] }, async ({ actor, query: q, c }) => {
       const result = await run(actor, q);
-      const png = svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to, width: q.width, height: q.height }));
+      const png = await svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to, width: q.width, height: q.height }));
       return c.body(png as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/png' });
     });
   }
