@@ -9,7 +9,7 @@
 // process with multi-row INSERTs of 1,000 rows into LIKE-copies of those tables (indexes included).
 // Target: sustained ≥ 50% of the baseline. Exactly once: each terminal's journaled sales equal the
 // sales the gateway registered for it, balances and points equal the sales, ledger check passes.
-// BENCH_TERMINALS (500), BENCH_SALES (sales per terminal per run, 10), BENCH_RUNS (3), BENCH_WORKERS (2).
+// BENCH_TERMINALS (500), BENCH_SALES (sales per terminal per run, 6), BENCH_RUNS (3), BENCH_WORKERS (2).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,7 @@ import type { WorkerIn, WorkerOut } from './support/terminal-worker.js';
 import { formatSummary, summarize } from './stats.js';
 
 const TERMINALS = Number(process.env.BENCH_TERMINALS ?? 500);
-const SALES = Number(process.env.BENCH_SALES ?? 10);
+const SALES = Number(process.env.BENCH_SALES ?? 6);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const SALE_FEN = 300;
