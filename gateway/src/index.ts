@@ -8,6 +8,7 @@ import { dialectOf, openDatabase } from './db/database.js';
 import { createApp, type AppExtensions } from './http/app.js';
 import { createServices, type Services } from './services.js';
 import { createGatewaySync, type GatewaySync } from './sync/gateway-sync.js';
+import { createJobRunner, jobRoutes, JobScheduler, type JobRunner } from './jobs/index.js';
 
 export interface StartGatewayOptions {
   /** postgres://… or a SQLite path; default `./data/gateway.db`. */
@@ -22,6 +23,8 @@ export interface StartGatewayOptions {
   dataDir?: string;
   /** PEM key and certificate: the gateway then serves https:// and wss:// only. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** The job schedule (jobs/): on by default, ticking every minute; `schedule: false` in tests that run jobs by hand. */
+  jobs?: { schedule?: boolean; intervalMs?: number };
 }
 
 export interface RunningGateway {
@@ -30,6 +33,8 @@ export interface RunningGateway {
   server: ServerType;
   /** Terminal enrolment, keys, price list and the /v1/sync WebSocket endpoint. */
   sync: GatewaySync;
+  /** Runs jobs (POST /v1/jobs/{name}/run uses the same); the scheduler's tick() runs a scheduled pass now. */
+  jobs: { runner: JobRunner; scheduler: JobScheduler };
   close(): Promise<void>;
 }
 
@@ -38,7 +43,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const gdb = await openDatabase(options.databaseUrl, { logger: log });
   const services = createServices(gdb, options.clock ?? systemClock, log, { dataDir: options.dataDir ?? defaultDataDir(options.databaseUrl) });
   const sync = createGatewaySync(gdb, options.clock ?? systemClock, services, log);
-  const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes] });
+  const jobRunner = createJobRunner(services);
+  const scheduler = new JobScheduler(gdb, jobRunner, log, options.jobs?.intervalMs);
+  const app = createApp(services, { ...options.extensions, routes: [...(options.extensions?.routes ?? []), ...sync.routes, jobRoutes(jobRunner)] });
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve(
@@ -52,13 +59,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `${options.tls ? 'https' : 'http'}://${host}:${port}`;
+  if (options.jobs?.schedule !== false) scheduler.start();
   log.info({ url, dialect: gdb.dialect }, 'gateway listening');
   return {
     url,
     services,
     server,
     sync,
+    jobs: { runner: jobRunner, scheduler },
     close: async () => {
+      await scheduler.stop();
       await sync.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -63,7 +63,8 @@ export interface TestGateway {
 export async function startTestGateway(dialect: Dialect, extra: Partial<StartGatewayOptions> = {}): Promise<TestGateway> {
   const db = await createTestDatabase(dialect);
   const clock = new ManualClock();
-  const gw = await startGateway({ databaseUrl: db.url, port: 0, logger: silentLogger, clock, ...extra });
+  // The job schedule stays off: a test that wants a scheduled pass calls gw.jobs.scheduler.tick().
+  const gw = await startGateway({ databaseUrl: db.url, port: 0, logger: silentLogger, clock, jobs: { schedule: false }, ...extra });
   return {
     gw,
     db,
