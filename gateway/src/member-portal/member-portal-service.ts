@@ -8,7 +8,8 @@ import type { RuleSet } from '@pos/engine';
 import { maskPhone, memberCodeAt } from '@pos/protocol';
 import { require } from '../auth/permissions.js';
 import { systemActor, type Actor, type Clock } from '../context.js';
-import type { GatewayDb } from '../db/database.js';
+import { inTransaction, type GatewayDb } from '../db/database.js';
+import { writeAudit } from '../audit/audit-log.js';
 import { GatewayError, notFound } from '../errors.js';
 import { MemberCodeService } from '../members/member-code-service.js';
 import type { AttributeDefinition, AttributeValue, MemberService } from '../members/member-service.js';
@@ -283,8 +284,14 @@ export class MemberPortalService {
   /** HQ marks a custom attribute as editable (or not) by members on the member page. */
   async setAttributeMemberEditable(actor: Actor, key: string, memberEditable: boolean): Promise<{ key: string; memberEditable: boolean }> {
     require(actor, 'memberAttributes.write');
-    const r = await this.db.updateTable('attribute_definitions').set({ member_editable: memberEditable ? 1 : 0 }).where('merchant_id', '=', actor.merchantId).where('key', '=', key).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw notFound('attribute');
+    const now = this.clock.nowMs();
+    await inTransaction(this.gdb, async (trx) => {
+      const db = trx as unknown as ReturnType<typeof portalDb>;
+      const before = await db.selectFrom('attribute_definitions').select('member_editable').where('merchant_id', '=', actor.merchantId).where('key', '=', key).executeTakeFirst();
+      if (!before) throw notFound('attribute');
+      await db.updateTable('attribute_definitions').set({ member_editable: memberEditable ? 1 : 0 }).where('merchant_id', '=', actor.merchantId).where('key', '=', key).execute();
+      await writeAudit(trx, actor, now, { action: 'attribute.memberEditable', entityType: 'attribute', entityId: key, before: { memberEditable: Number(before.member_editable) === 1 }, after: { memberEditable } });
+    });
     return { key, memberEditable };
   }
 }
