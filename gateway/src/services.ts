@@ -61,6 +61,6 @@ export function createServices(gdb: GatewayDb, clock: Clock, log: Logger, option
     growth: new GrowthService(gdb, clock),
     notifications,
     coupons: new CouponIssuer(gdb, clock),
-    campaigns: new CampaignService(gdb, clock, notifications),
+    campaigns: new CampaignService(gdb, clock, notifications, log.child({ module: 'marketing/campaigns' })),
   };
 }

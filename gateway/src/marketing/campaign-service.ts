@@ -21,14 +21,17 @@ import { inTransaction, type GatewayDb } from '../db/database.js';
 import { GatewayError, notFound } from '../errors.js';
 import type { NotificationService } from '../notifications/index.js';
 import { toPage, type Page, type PageQuery } from '../pagination.js';
-import { activeCouponDefinition } from './active-rules.js';
+import { activeCouponDefinition, activeRules } from './active-rules.js';
 import { CampaignTarget, targetSource, type CampaignScope, type ResolvedTarget } from './campaign-target.js';
 import { assertMembersVisible, couponWindow } from './coupon-issuer.js';
 import { holdoutBucketSql } from './holdout.js';
 import { marketingDb, type CouponCampaignTable, type MarketingDatabase } from './marketing-tables.js';
 import type { Kysely } from 'kysely';
+import pino, { type Logger } from 'pino';
 
 export const DEFAULT_ISSUE_CHUNK = 5_000;
+/** China Standard Time, for dates in messages when the rule set names no offset. */
+const DEFAULT_UTC_OFFSET_MINUTES = 8 * 60;
 const MAX_ISSUE_CHUNK = 50_000;
 /** Notifications sent by one issue call at most; the rest go out at the next call. */
 export const MAX_NOTIFICATIONS_PER_ISSUE = 5_000;
@@ -163,6 +166,7 @@ export class CampaignService {
     private readonly gdb: GatewayDb,
     private readonly clock: Clock,
     private readonly notifications?: NotificationService,
+    private readonly log: Logger = pino({ level: 'silent' }),
   ) {
     this.db = marketingDb(gdb);
   }
@@ -427,20 +431,28 @@ export class CampaignService {
       .orderBy('mc.id')
       .limit(MAX_NOTIFICATIONS_PER_ISSUE)
       .execute();
-    const validTo = new Date(Number(c.valid_until)).toISOString().slice(0, 10);
+    // The last day the coupon is valid, on the merchant's wall clock (valid_until is exclusive).
+    const offsetMinutes = (await activeRules(this.gdb.db, merchantId))?.rules.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
+    const validTo = new Date(Number(c.valid_until) - 1 + offsetMinutes * 60_000).toISOString().slice(0, 10);
     let sent = 0;
     for (const p of pending) {
       // Marked first: a crash between the two loses one message rather than sending it twice.
       await this.db.updateTable('member_coupons').set({ notified_at: this.clock.nowMs() }).where('merchant_id', '=', merchantId).where('id', '=', p.id).execute();
       if (!p.phone) continue;
-      await this.notifications.send({
-        merchantId,
-        memberId: p.member_id,
-        channel: 'sms',
-        template: 'coupon_issued',
-        vars: { merchantName: merchant?.name ?? '', name: p.name, couponName: definition.name.zh, validTo },
-      });
-      sent += 1;
+      try {
+        const logged = await this.notifications.send({
+          merchantId,
+          memberId: p.member_id,
+          channel: 'sms',
+          template: 'coupon_issued',
+          vars: { merchantName: merchant?.name ?? '', name: p.name, couponName: definition.name.zh, validTo },
+        });
+        // Opted-out members are logged by the notification service as `opted_out`, not sent.
+        if (logged.status === 'sent') sent += 1;
+      } catch (error) {
+        // One member's unusable phone must not stop the batch; the coupon itself is issued.
+        this.log.warn({ campaignId: c.id, memberId: p.member_id, err: error instanceof Error ? error.message : String(error) }, 'coupon notification not sent');
+      }
     }
     return sent;
   }
