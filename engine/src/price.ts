@@ -146,11 +146,15 @@ export function price(input: PriceInput): PricedBasket {
   };
 }
 
+/** ¥10 billion: far above any real basket, far enough below 2^53 that every later stage stays exact. */
+export const MAX_BASKET_GROSS_FEN = 1_000_000_000_000;
+
 const UNIT_TEXT = { piece: { zh: '件', en: 'pc' }, kg: { zh: '千克', en: 'kg' }, litre: { zh: '升', en: 'L' } } as const;
 
 /** Gross per line = unit price × quantity / 1000, rounded half up to the fen. */
 function baseLines(ctx: PricingContext): WorkLine[] {
   const seen = new Set<number>();
+  let basketGrossFen = 0;
   return ctx.input.basket.lines.map((line, index) => {
     if (seen.has(line.lineNo)) {
       throw new EngineError('DUPLICATE_LINE', { zh: `行号重复：${line.lineNo}`, en: `line number ${line.lineNo} appears twice` }, `basket.lines.${index}.lineNo`);
@@ -162,6 +166,15 @@ function baseLines(ctx: PricingContext): WorkLine[] {
     }
     const unitPriceFen = line.unitPriceFen ?? item.unitPriceFen;
     const grossFen = mulDivRoundHalfUp(unitPriceFen, line.quantityMilli, 1000);
+    basketGrossFen += grossFen;
+    // Beyond this, later stages (per-mille discounts, points per yuan) would leave the safe-integer range.
+    if (!(basketGrossFen <= MAX_BASKET_GROSS_FEN)) {
+      throw new EngineError(
+        'INVALID_INPUT',
+        { zh: `整单金额超过上限 ${MAX_BASKET_GROSS_FEN / 100} 元`, en: `basket gross exceeds the limit of ${MAX_BASKET_GROSS_FEN} fen` },
+        `basket.lines.${index}.quantityMilli`,
+      );
+    }
     return {
       lineNo: line.lineNo,
       item,
