@@ -18,6 +18,8 @@ export type GatewayErrorCode =
   | 'NOT_LINKED'
   | 'REFUND_EXCEEDS_SPEND'
   | 'RULE_SET_INVALID'
+  /** A model or report cannot be computed from the data there is (too few members to fit CLV). */
+  | 'INSUFFICIENT_DATA'
   | 'PAYLOAD_TOO_LARGE'
   | 'RATE_LIMITED'
   | 'OTP_INVALID'
@@ -41,6 +43,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   NOT_LINKED: 422,
   REFUND_EXCEEDS_SPEND: 422,
   RULE_SET_INVALID: 422,
+  INSUFFICIENT_DATA: 422,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   OTP_INVALID: 401,

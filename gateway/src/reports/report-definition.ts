@@ -55,6 +55,8 @@ export interface ReportDefinition {
   /** One line for the OpenAPI document. */
   summary: string;
   range: RangeUse;
+  /** Longest range accepted, in days (default MAX_RANGE_DAYS, 366). */
+  maxRangeDays?: number;
   /** Extra query parameters beyond from/to/storeId/format (zod object shape). */
   extraQuery?: Record<string, z.ZodType>;
   columns: ReportColumn[];

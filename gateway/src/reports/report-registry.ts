@@ -1,5 +1,6 @@
 // Every report the gateway serves, in the order the API documents them.
 import { averageTicket } from './average-ticket.js';
+import { clvReport } from './clv-report.js';
 import { liability } from './liability.js';
 import { memberShare } from './member-share.js';
 import type { ReportDefinition } from './report-definition.js';
@@ -18,6 +19,7 @@ export const REPORTS: readonly ReportDefinition[] = [
   averageTicket,
   liability,
   tierDistribution,
+  clvReport,
 ];
 
 export function reportNamed(name: string): ReportDefinition | undefined {

@@ -25,7 +25,7 @@ export interface ReportResult {
 }
 
 export async function runReport(gdb: GatewayDb, clock: Clock, actor: Actor, definition: ReportDefinition, query: ReportQuery): Promise<ReportResult> {
-  const range = checkRange(definition.range, query.from, query.to);
+  const range = checkRange(definition.range, query.from, query.to, definition.maxRangeDays);
   const stores = await reportStores(gdb, actor, query.storeId);
   const out = await definition.run({ gdb, actor, clock, stores, from: range.from, to: range.to }, query);
   return {

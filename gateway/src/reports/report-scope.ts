@@ -35,7 +35,7 @@ export function daysBetween(from: string, to: string): string[] {
   return out;
 }
 
-export function checkRange(use: RangeUse, from: string | undefined, to: string | undefined): { from: string | null; to: string | null } {
+export function checkRange(use: RangeUse, from: string | undefined, to: string | undefined, maxDays = MAX_RANGE_DAYS): { from: string | null; to: string | null } {
   if (use === 'none') {
     if (from !== undefined || to !== undefined) {
       throw new GatewayError('VALIDATION', '此报表为当前时点快照，不接受日期范围 / this report is a snapshot as of now and takes no date range', from !== undefined ? 'query.from' : 'query.to');
@@ -49,8 +49,8 @@ export function checkRange(use: RangeUse, from: string | undefined, to: string |
   const b = dayIndex(to);
   if (b === null) throw new GatewayError('VALIDATION', `结束日期无效 / to is not a calendar day: ${to}`, 'query.to');
   if (b < a) throw new GatewayError('VALIDATION', '结束日期早于开始日期 / to is before from', 'query.to');
-  if (b - a + 1 > MAX_RANGE_DAYS) {
-    throw new GatewayError('VALIDATION', `日期范围超过 ${MAX_RANGE_DAYS} 天 / the range spans more than ${MAX_RANGE_DAYS} days`, 'query.to');
+  if (b - a + 1 > maxDays) {
+    throw new GatewayError('VALIDATION', `日期范围超过 ${maxDays} 天 / the range spans more than ${maxDays} days`, 'query.to');
   }
   return { from, to };
 }

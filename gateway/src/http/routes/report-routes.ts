@@ -9,6 +9,7 @@ import { DEFAULT_CHART_SIZE, MAX_CHART_PX, MIN_CHART_PX, renderChartSvg, svgToPn
 import type { ReportDefinition } from '../../reports/report-definition.js';
 import { reportCsv, reportXlsx, XLSX_CONTENT_TYPE, type ReportFile, type ReportFileFormat } from '../../reports/report-export.js';
 import { REPORTS } from '../../reports/report-registry.js';
+import { MAX_RANGE_DAYS } from '../../reports/report-scope.js';
 import { runReport, type ReportQuery } from '../../reports/report-runner.js';
 import type { Services } from '../../services.js';
 import { addRoute, type GatewayApp, type GatewayEnv } from '../route.js';
@@ -33,7 +34,7 @@ const ReportResponse = z
 
 function queryOf(d: ReportDefinition) {
   const range = d.range === 'required'
-    ? { from: IsoDay.optional().openapi({ description: 'first business date, inclusive (required)' }), to: IsoDay.optional().openapi({ description: 'last business date, inclusive (required); at most 366 days after from' }) }
+    ? { from: IsoDay.optional().openapi({ description: 'first business date, inclusive (required)' }), to: IsoDay.optional().openapi({ description: `last business date, inclusive (required); the range is at most ${d.maxRangeDays ?? MAX_RANGE_DAYS} days` }) }
     : { from: IsoDay.optional().openapi({ description: 'not accepted: this report is a snapshot as of now (400 when given)' }), to: IsoDay.optional().openapi({ description: 'not accepted (400 when given)' }) };
   return z.object({ ...range, storeId: StoreId.optional().openapi({ description: 'one store in your scope; default: all of them' }), ...(d.extraQuery ?? {}) });
 }
