@@ -166,4 +166,48 @@ describe.each(DIALECTS)('member page API (%s)', (dialect) => {
     expect(bytes).toBeGreaterThan(1000);
     expect(bytes).toBeLessThan(100 * 1024);
   });
+
+  it("shows the member's own view: tier progress, points by expiry, balance, coupons, recharge plans and stores", async () => {
+    t.clock.advance(60 * MINUTE);
+    await send('13700000060');
+    const member = await verify('13700000060', lastCodeFor('+8613700000060'));
+    const memberId = member.body.memberId as string;
+    const s = t.gw.services;
+    const sys = systemActor(merchantId);
+    const storeId = (await seedDemo(s)).storeIds[0]!;
+    // The demo rules again, plus a coupon definition.
+    const active = await s.ruleSets.getVersion(sys);
+    const draft = await s.ruleSets.createDraft(sys, {
+      name: 'with coupon',
+      content: { ...active.rules, coupons: [{ kind: 'amountOff', couponDefId: 'c-50-5', name: { zh: '满50减5券', en: '5 off 50' }, validFrom: '2026-01-01T00:00:00+08:00', validTo: '2027-01-01T00:00:00+08:00', thresholdFen: 5_000, offFen: 500 }] },
+    });
+    await s.ruleSets.publish(sys, draft.id);
+    const issued = await s.coupons.issue(sys, { definitionId: 'c-50-5', memberIds: [memberId], idempotencyKey: 'page-test' });
+    const regular = (await s.cards.listCardTypes(sys)).find((x) => x.level === 'regular')!;
+    await s.cards.issueCard(sys, { memberId, cardTypeId: regular.id, cardNo: '6200001234567890' });
+    await s.ledger.recharge(systemActor(merchantId, storeId), { idempotencyKey: 'page-recharge', cardNo: '6200001234567890', paidFen: 50_000, planId: 'topup-500' });
+    await s.ledger.earnPoints(sys, { idempotencyKey: 'page-points-1', memberId, points: 30, expiresOn: '2027-06-30' });
+    await s.growth.addGrowth(sys, { memberId, delta: 1_250, idempotencyKey: 'page-growth', source: 'adjustment' });
+
+    const me = await call('GET', '/m/api/me', undefined, member.body.token);
+    expect(me.status).toBe(200);
+    const o = me.body;
+    expect(o.tier).toEqual({ current: { tierId: 'regular', name: { zh: '普通会员', en: 'Member' } }, growth: 1_250, next: { tierId: 'gold', name: { zh: '金卡会员', en: 'Gold' }, growthThreshold: 5_000 }, progressPerMille: 250 });
+    // 500 paid + plan bonus 50 (bonus points 100, no expiry) and 30 points expiring 2027-06-30, earliest first.
+    expect(o.storedValue).toEqual({ principalFen: 50_000, bonusFen: 5_000, totalFen: 55_000 });
+    expect(o.points).toEqual({ balance: 130, lots: [{ points: 30, expiresOn: '2027-06-30' }, { points: 100, expiresOn: null }] });
+    expect(o.cards).toEqual([{ cardNoMasked: '6200 **** 7890', status: 'active' }]);
+    expect(o.coupons).toEqual([{ code: issued.coupons[0]!.code, name: { zh: '满50减5券', en: '5 off 50' }, terms: { zh: '满50减5元', en: '¥5 off over ¥50' }, status: 'available', validUntil: '2026-12-31T16:00:00.000Z' }]);
+    expect(o.rechargePlans.map((p: { planId: string }) => p.planId)).toEqual(['topup-500', 'every-100']);
+    expect(o.rechargePlans[0].steps).toEqual([{ minPaidFen: 50_000, bonusFen: 5_000, bonusPoints: 100 }]);
+    expect(o.rechargePlans[0].stores).toEqual([
+      { name: '上海南京路店', address: '上海市黄浦区南京东路 100 号' },
+      { name: '上海徐家汇店', address: '上海市徐汇区漕溪北路 8 号' },
+      { name: '广州天河店', address: '广州市天河区天河路 200 号' },
+    ]);
+    expect(o.orders).toEqual([]);
+    expect(o.optOuts).toEqual([]);
+    const opt = await call('PUT', '/m/api/me/notifications', { sms: true, wechat: false }, member.body.token);
+    expect(opt.body).toEqual({ optOuts: ['sms'] });
+  });
 });

@@ -65,7 +65,7 @@ describe('member page on a phone', () => {
     expect(await page.textContent('#card-h')).toBe('会员8888 · 普通会员');
     expect(await page.textContent('#balance-total')).toBe('¥0.00');
     // Nothing wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     // The whole page ships one script, well under 100 KB.
     expect(scriptBytes.length).toBe(1);
     expect(scriptBytes[0]!).toBeLessThan(100 * 1024);

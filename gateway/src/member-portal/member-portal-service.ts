@@ -237,7 +237,7 @@ export class MemberPortalService {
       points: { balance: detail.points.balance, lots: detail.points.lots.map((l) => ({ points: l.points, expiresOn: l.expiresOn })).sort((a, b) => (a.expiresOn ?? '9999').localeCompare(b.expiresOn ?? '9999')) },
       storedValue: { ...detail.storedValue, totalFen: detail.storedValue.principalFen + detail.storedValue.bonusFen },
       cards: detail.cards.map((c) => ({ cardNoMasked: maskCardNo(c.cardNo), status: c.status })),
-      coupons: await couponsOfMember(this.gdb, merchantId, memberId),
+      coupons: await couponsOfMember(this.gdb, merchantId, memberId, this.clock.nowMs(), rules?.coupons ?? []),
       orders,
       rechargePlans,
       editableAttributes: editable.map((d) => ({ ...d, value: detail.attributes[d.key] ?? null })),

@@ -34,6 +34,9 @@ const T = {
   topTier: { zh: '已是最高等级', en: 'Top tier reached' },
   coupons: { zh: '优惠券', en: 'Coupons' },
   noCoupons: { zh: '暂无优惠券', en: 'No coupons' },
+  validUntil: { zh: '有效期至', en: 'valid until' },
+  used: { zh: '已使用', en: 'used' },
+  expired: { zh: '已过期', en: 'expired' },
   orders: { zh: '消费记录', en: 'Purchases' },
   noOrders: { zh: '暂无消费记录', en: 'No purchases yet' },
   refund: { zh: '退货', en: 'Refund' },
@@ -175,7 +178,7 @@ interface Overview {
   tier: { current: { name: L10n } | null; growth: number; next: { name: L10n; growthThreshold: number } | null; progressPerMille: number };
   points: { balance: number; lots: { points: number; expiresOn: string | null }[] };
   storedValue: { principalFen: number; bonusFen: number; totalFen: number };
-  coupons: { couponId: string; name: L10n; status: string; validTo: string | null }[];
+  coupons: { code: string; name: L10n; terms: L10n; status: 'available' | 'used' | 'expired'; validUntil: string }[];
   orders: { type: string; receiptNo: string; occurredAt: string; store: string; amountFen: number; pointsEarned: number; lines: { name: string; quantityMilli: number; netFen: number }[]; tenders: { kind: string; amountFen: number }[] }[];
   rechargePlans: { planId: string; name: L10n; steps: { minPaidFen: number; bonusFen: number; bonusPoints: number }[]; stores: { name: string; address: string }[] }[];
   editableAttributes: { key: string; labelZh: string; labelEn: string; type: string; options: string[]; value: string | number | null }[];
@@ -291,7 +294,7 @@ async function showHome(justRegistered = false): Promise<void> {
       ),
     ),
     section('tier', t('tier'), el('p', {}, `${tierName} · ${t('growth')} ${o.tier.growth}`), bar, el('p', { class: 'muted' }, next)),
-    section('coupons', t('coupons'), o.coupons.length ? el('ul', {}, ...o.coupons.map((c) => el('li', {}, `${loc(c.name)}${c.validTo ? ` · ${c.validTo}` : ''}`))) : el('p', { class: 'muted' }, t('noCoupons'))),
+    section('coupons', t('coupons'), o.coupons.length ? el('ul', { id: 'coupon-list' }, ...o.coupons.map((c) => el('li', c.status === 'available' ? {} : { class: 'muted' }, `${loc(c.name)} · ${loc(c.terms)} · ${c.status === 'available' ? `${t('validUntil')} ${c.validUntil.slice(0, 10)}` : t(c.status)}`))) : el('p', { class: 'muted' }, t('noCoupons'))),
     section(
       'orders',
       t('orders'),
