@@ -3,6 +3,7 @@
 // runs which version.
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Row, Select, Space, Table, Tabs, Tag, Typography, message } from 'antd';
+import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { get, post, put } from '../api.js';
 import { ErrorAlert, toastError } from '../errors.js';
@@ -334,7 +335,7 @@ function CampaignModal({ open, onClose, onAdd }: { open: boolean; onClose: () =>
   const money = [{ required: true, validator: async (_r: unknown, val: unknown) => { if (!((parseYuan(String(val ?? '')) ?? 0) > 0)) throw new Error(t('请输入金额', 'enter an amount')); } }];
   return (
     <Modal open={open} title={t('添加活动', 'Add a campaign')} onCancel={onClose} onOk={submit} width={640} okButtonProps={{ 'data-testid': 'campaign-ok' }} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ kind: 'spendThreshold' }}>
+      <Form form={form} layout="vertical" initialValues={{ kind: 'spendThreshold', range: [dayjs().startOf('day'), dayjs().startOf('day').add(1, 'year')] }}>
         <Row gutter={12}>
           <Col span={12}>
             <Form.Item label={t('类型', 'Kind')} name="kind" rules={[{ required: true }]}>
@@ -448,7 +449,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
       {items.length === 0 && <Alert type="warning" message={t('价目表为空：请先通过 /v1/catalogue/items 上传商品。', 'The price list is empty: upload items through /v1/catalogue/items first.')} />}
       {lines.map((l, i) => (
         <Space key={i} style={{ display: 'flex', marginBottom: 6 }}>
-          <Select style={{ width: 240 }} value={l.sku} onChange={(sku) => setLines(lines.map((x, j) => (j === i ? { ...x, sku } : x)))} options={items.map((it) => ({ value: it.sku, label: `${lang === 'zh' ? it.name.zh : it.name.en} ${yuan(it.unitPriceFen)}` }))} />
+          <Select style={{ width: 240 }} data-testid={`preview-sku-${i}`} value={l.sku} onChange={(sku) => setLines(lines.map((x, j) => (j === i ? { ...x, sku } : x)))} options={items.map((it) => ({ value: it.sku, label: `${lang === 'zh' ? it.name.zh : it.name.en} ${yuan(it.unitPriceFen)}` }))} />
           <InputNumber min={1} max={1000} value={l.quantity} onChange={(q) => setLines(lines.map((x, j) => (j === i ? { ...x, quantity: q ?? 1 } : x)))} data-testid={`preview-qty-${i}`} />
           <Button type="text" icon={<DeleteOutlined />} onClick={() => setLines(lines.filter((_, j) => j !== i))} />
         </Space>
