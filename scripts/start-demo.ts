@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   say(`网关 ${gateway.url}（SQLite: ${join(root, 'gateway.db')}）`, `gateway ${gateway.url}, HQ login "${DEMO_MERCHANT_CODE}" / hq / ${DEMO_PASSWORD}`);
   say(`商家后台 ${gateway.url}/admin/`, `HQ console ${gateway.url}/admin/ (hq or sh01-manager / ${DEMO_PASSWORD})`);
   say(`收银页面 ${terminal.page.url}`, `cashier page ${terminal.page.url}`);
+  say(`会员页面（手机）${gateway.url}/m/，验证码见 ${join(root, 'notifications.jsonl')}`, `member page (phone) ${gateway.url}/m/, SMS codes land in ${join(root, 'notifications.jsonl')}`);
   say(`硬件模拟器控制台 ${control.url}`, `simulator control page ${control.url} (${sim.map.hidBackend})`);
   say(`终端 ${stack.terminalId} 已注册并完成同步`, 'terminal enrolled over HTTP and bootstrapped over the signed WebSocket');
 
