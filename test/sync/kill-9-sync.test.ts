@@ -4,59 +4,19 @@
 // every sale the child reported, plus at most one per kill that was durably committed in the
 // instant between commit and report, and none twice. Real child processes, real SIGKILL, real
 // WebSockets over loopback, the gateway on SQLite and on PostgreSQL.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkLedger } from '../../gateway/src/ledger/ledger-check.js';
 import { LocalStore } from '../../terminal/src/store/index.js';
 import { SyncClient } from '../../terminal/src/sync/index.js';
 import { DIALECTS } from '../gateway/harness.js';
 import { seededRandom } from '../support/fault-proxy.js';
+import { runAndKill } from './kill-child.js';
 import { openSyncStack, waitFor, type SyncStack } from './sync-stack.js';
 
-const child = fileURLToPath(new URL('./fixtures/sync-commit-loop.ts', import.meta.url));
 const SALES = 200;
 const SALE_FEN = 300;
 const POINTS_PER_SALE = 3;
-
-interface ChildRun {
-  reported: string[];
-  signal: NodeJS.Signals | null;
-}
-
-/** Runs the child until it has reported `killAfter` sales, waits `extraDelayMs`, then SIGKILLs it. */
-function runAndKill(args: string[], killAfter: number, extraDelayMs: number): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const reported: string[] = [];
-    let buffer = '';
-    let stderr = '';
-    let killing = false;
-    const take = (line: string) => {
-      if (line && line !== 'ready') reported.push(line);
-    };
-    proc.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    proc.stdout.on('data', (d: Buffer) => {
-      buffer += d.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      lines.forEach(take);
-      if (!killing && reported.length >= killAfter) {
-        killing = true;
-        setTimeout(() => proc.kill('SIGKILL'), extraDelayMs);
-      }
-    });
-    proc.on('exit', (code, signal) => {
-      // Lines written before the kill may still be in the pipe: they were reported too.
-      buffer.split('\n').forEach(take);
-      if (signal === 'SIGKILL') resolve({ reported, signal });
-      else reject(new Error(`child exited with ${code}: ${stderr.slice(-2000)}`));
-    });
-  });
-}
 
 describe.each(DIALECTS)('kill -9 of a syncing terminal on %s', (dialect) => {
   let stack: SyncStack;
