@@ -220,6 +220,7 @@ export class CampaignService {
       notify: input.notify ? 1 : 0,
       status: 'created',
       targeted_at: null,
+      issue_cursor: null,
       issued_at: null,
       target_count: 0,
       holdout_count: 0,
@@ -284,20 +285,11 @@ export class CampaignService {
 
     if (c.targeted_at === null) {
       await this.setStatus(merchantId, campaignId, 'targeting');
-      const last = await this.db
-        .selectFrom('campaign_members')
-        .select((eb) => eb.fn.max('member_id').as('last'))
-        .where('merchant_id', '=', merchantId)
-        .where('campaign_id', '=', campaignId)
-        .executeTakeFirst();
-      let after = (last?.last as string | null | undefined) ?? '';
+      let after = (await this.lastMember('campaign_members', merchantId, campaignId)) ?? '';
       const bucket = holdoutBucketSql(this.gdb.dialect, campaignId, 'm.id');
       for (let n = 1; ; n += 1) {
-        const source = () => targetSource(this.db, merchantId, target, scope).where('m.id', '>', after);
-        const upper = await source().orderBy('m.id').limit(1).offset(chunk - 1).executeTakeFirst();
         const now = this.clock.nowMs();
-        let rows = source();
-        if (upper) rows = rows.where('m.id', '<=', upper.member_id);
+        const rows = targetSource(this.db, merchantId, target, scope).where('m.id', '>', after).orderBy('m.id').limit(chunk);
         const result = await this.db
           .insertInto('campaign_members')
           .columns(['merchant_id', 'campaign_id', 'member_id', 'holdout', 'created_at'])
@@ -314,8 +306,10 @@ export class CampaignService {
           .executeTakeFirst();
         newlyTargeted += Number(result.numInsertedOrUpdatedRows ?? 0);
         await options.afterChunk?.('target', n);
-        if (!upper) break;
-        after = upper.member_id;
+        // The chunk's last member, read back through the primary key (no second scan of the target).
+        const reached = await this.lastMember('campaign_members', merchantId, campaignId);
+        if (reached === null || reached <= after) break;
+        after = reached;
       }
       const counts = await this.memberCounts(merchantId, campaignId);
       const now = this.clock.nowMs();
@@ -328,14 +322,11 @@ export class CampaignService {
         .execute();
     }
 
-    const lastIssued = await this.db
-      .selectFrom('member_coupons')
-      .select((eb) => eb.fn.max('member_id').as('last'))
-      .where('merchant_id', '=', merchantId)
-      .where('campaign_id', '=', campaignId)
-      .executeTakeFirst();
-    let after = (lastIssued?.last as string | null | undefined) ?? '';
+    // Coupons of the campaign may also come from single issues (CouponIssuer with campaignId), so the
+    // batch keeps its own cursor: the last member of the last chunk it finished.
+    let after = (await this.db.selectFrom('coupon_campaigns').select('issue_cursor').where('merchant_id', '=', merchantId).where('id', '=', campaignId).executeTakeFirst())?.issue_cursor ?? '';
     for (let n = 1; ; n += 1) {
+      const now = this.clock.nowMs();
       const source = () =>
         this.db
           .selectFrom('campaign_members as cm')
@@ -343,8 +334,8 @@ export class CampaignService {
           .where('cm.campaign_id', '=', campaignId)
           .where('cm.holdout', '=', 0)
           .where('cm.member_id', '>', after);
+      // The chunk's last member, from the target table's primary key.
       const upper = await source().select('cm.member_id').orderBy('cm.member_id').limit(1).offset(chunk - 1).executeTakeFirst();
-      const now = this.clock.nowMs();
       let rows = source();
       if (upper) rows = rows.where('cm.member_id', '<=', upper.member_id);
       const result = await this.db
@@ -369,9 +360,12 @@ export class CampaignService {
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       newlyIssued += Number(result.numInsertedOrUpdatedRows ?? 0);
+      if (upper) {
+        after = upper.member_id;
+        await this.db.updateTable('coupon_campaigns').set({ issue_cursor: after }).where('merchant_id', '=', merchantId).where('id', '=', campaignId).execute();
+      }
       await options.afterChunk?.('issue', n);
       if (!upper) break;
-      after = upper.member_id;
     }
 
     const issued = await this.db
@@ -400,6 +394,17 @@ export class CampaignService {
       newlyIssued,
       notified,
     };
+  }
+
+  /** The greatest member id the campaign has targeted (campaign_members' primary key). */
+  private async lastMember(table: 'campaign_members', merchantId: string, campaignId: string): Promise<string | null> {
+    const row = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.max('member_id').as('last'))
+      .where('merchant_id', '=', merchantId)
+      .where('campaign_id', '=', campaignId)
+      .executeTakeFirst();
+    return (row?.last as string | null | undefined) ?? null;
   }
 
   private async setStatus(merchantId: string, campaignId: string, status: CouponCampaignTable['status']): Promise<void> {

@@ -29,6 +29,7 @@ export const marketingMigration: Migration = {
       .addColumn('notify', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('status', 'varchar(16)', (c) => c.notNull())
       .addColumn('targeted_at', 'bigint')
+      .addColumn('issue_cursor', 'varchar(26)')
       .addColumn('issued_at', 'bigint')
       .addColumn('target_count', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('holdout_count', 'integer', (c) => c.notNull().defaultTo(0))
@@ -75,8 +76,7 @@ export const marketingMigration: Migration = {
     await db.schema.createIndex('member_coupons_code_uq').on('member_coupons').columns(['merchant_id', 'code']).unique().execute();
     await db.schema.createIndex('member_coupons_key_uq').on('member_coupons').columns(['merchant_id', 'idempotency_key']).unique().execute();
     await db.schema.createIndex('member_coupons_member_ix').on('member_coupons').columns(['merchant_id', 'member_id', 'status']).execute();
-    await db.schema.createIndex('member_coupons_campaign_ix').on('member_coupons').columns(['merchant_id', 'campaign_id', 'status']).execute();
-    // The change feed carries a member's coupons to terminals: coupons changed since a cursor.
-    await db.schema.createIndex('member_coupons_updated_ix').on('member_coupons').columns(['merchant_id', 'updated_at']).execute();
+    // The batch issuer resumes after the campaign's greatest member id; the report reads by campaign.
+    await db.schema.createIndex('member_coupons_campaign_ix').on('member_coupons').columns(['merchant_id', 'campaign_id', 'member_id']).execute();
   },
 };

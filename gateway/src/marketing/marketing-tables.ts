@@ -32,6 +32,8 @@ export interface CouponCampaignTable {
   status: CampaignStatus;
   /** Set when the target has been evaluated in full: from then on it is frozen. */
   targeted_at: Int | null;
+  /** The batch's progress: the last member of the last coupon chunk it finished. */
+  issue_cursor: string | null;
   issued_at: Int | null;
   target_count: Int;
   holdout_count: Int;
