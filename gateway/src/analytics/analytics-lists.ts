@@ -10,10 +10,10 @@ interface PageQuery {
   limit: number;
 }
 
-function page<T extends { memberId: string }>(items: T[], limit: number): Page<T> {
+function page<T extends { memberId: string }>(items: T[], limit: number, cursorOf: (item: T) => string = (i) => i.memberId): Page<T> {
   const more = items.length > limit;
   const rows = more ? items.slice(0, limit) : items;
-  return { items: rows, nextCursor: more ? rows[rows.length - 1]!.memberId : null };
+  return { items: rows, nextCursor: more ? cursorOf(rows[rows.length - 1]!) : null };
 }
 
 export async function listRfm(gdb: GatewayDb, merchantId: string, q: PageQuery & { period: string; segment?: string | undefined }) {
@@ -75,11 +75,15 @@ export async function listReminders(gdb: GatewayDb, merchantId: string, q: PageQ
     .where('r.merchant_id', '=', merchantId)
     .where('r.date', '=', q.date);
   if (q.kind !== undefined) query = query.where('r.kind', '=', q.kind);
-  if (q.cursor !== undefined) query = query.where('r.member_id', '>', q.cursor);
-  // One member may have both kinds on a day: order by member then kind, page on member only.
+  // One member may have both kinds on a day: the cursor is `<memberId>:<kind>`.
+  if (q.cursor !== undefined) {
+    const [memberId = '', kind = ''] = q.cursor.split(':');
+    query = query.where((eb) => eb.or([eb('r.member_id', '>', memberId), eb.and([eb('r.member_id', '=', memberId), eb('r.kind', '>', kind as 'birthday')])]));
+  }
   const rows = await query.orderBy('r.member_id').orderBy('r.kind').limit(q.limit + 1).execute();
   return page(
     rows.map((r) => ({ memberId: r.member_id, name: r.name, phoneMasked: r.phone ? maskPhone(r.phone) : null, kind: r.kind, eventDate: r.event_date, couponId: r.coupon_id })),
     q.limit,
+    (i) => `${i.memberId}:${i.kind}`,
   );
 }

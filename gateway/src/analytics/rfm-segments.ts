@@ -45,8 +45,8 @@ function scoreExpressions(config: RfmConfig): { r: RawBuilder<number>; f: RawBui
   return { r: thresholdScore('r', s.r, 'recency'), f: thresholdScore('f', s.f, 'higher'), m: thresholdScore('m', s.m, 'higher') };
 }
 
-/** The INSERT … SELECT that writes one period of member_rfm. */
-export function rfmInsertSql(dialect: Dialect, merchantId: string, asOf: string, config: RfmConfig, computedAt: number) {
+/** The SELECT of one period's member_rfm rows (columns named as the table's). */
+export function rfmSelectSql(dialect: Dialect, merchantId: string, asOf: string, config: RfmConfig, computedAt: number) {
   const periodStart = addDays(asOf, -config.periodDays);
   const previousStart = addDays(asOf, -2 * config.periodDays);
   const score = scoreExpressions(config);
@@ -58,11 +58,11 @@ export function rfmInsertSql(dialect: Dialect, merchantId: string, asOf: string,
   return sql`
     with agg as (
       select member_id,
-        max(case when ${PURCHASE} then business_date end) as last_date,
-        sum(case when ${PURCHASE} then 1 else 0 end) as f,
+        max(business_date) filter (where ${PURCHASE}) as last_date,
+        count(*) filter (where ${PURCHASE}) as f,
         sum(case when kind = 'sale' then amount_fen else -amount_fen end) as m,
-        sum(case when ${PURCHASE} and business_date > ${periodStart} then 1 else 0 end) as cur,
-        sum(case when ${PURCHASE} and business_date <= ${periodStart} and business_date > ${previousStart} then 1 else 0 end) as prev
+        count(*) filter (where ${PURCHASE} and business_date > ${periodStart}) as cur,
+        count(*) filter (where ${PURCHASE} and business_date <= ${periodStart} and business_date > ${previousStart}) as prev
       from sales
       where merchant_id = ${merchantId} and member_id is not null and business_date <= ${asOf}
       group by member_id
@@ -76,11 +76,15 @@ export function rfmInsertSql(dialect: Dialect, merchantId: string, asOf: string,
     flagged as (
       select member_id, r, f, m, cur, prev, rs, fs, ms, ${high('rs')} || ${high('fs')} || ${high('ms')} as hml from scored
     )
-    insert into member_rfm (merchant_id, period, member_id, recency_days, frequency, monetary_fen, r_score, f_score, m_score, segment,
-      frequency_this_period, frequency_previous_period, computed_at)
-    select ${merchantId}, ${asOf}, member_id, r, f, m, rs, fs, ms, case hml ${segmentCase} end, cur, prev, cast(${computedAt} as bigint)
+    select ${merchantId} as merchant_id, ${asOf} as period, member_id, r as recency_days, f as frequency, m as monetary_fen,
+      rs as r_score, fs as f_score, ms as m_score, case hml ${segmentCase} end as segment,
+      cur as frequency_this_period, prev as frequency_previous_period, cast(${computedAt} as bigint) as computed_at
     from flagged`;
 }
+
+const RFM_COLUMNS = sql.raw(
+  'merchant_id, period, member_id, recency_days, frequency, monetary_fen, r_score, f_score, m_score, segment, frequency_this_period, frequency_previous_period, computed_at',
+);
 
 /** Computes and stores one period; returns the number of members scored and the size of each segment. */
 export async function computeRfmPeriod(ctx: Pick<JobContext, 'gdb' | 'merchantId' | 'asOf' | 'startedAt'>, config: RfmConfig): Promise<JobResult> {
@@ -89,7 +93,16 @@ export async function computeRfmPeriod(ctx: Pick<JobContext, 'gdb' | 'merchantId
     const trx = gtrx as unknown as Kysely<JobsDatabase>;
     if (ctx.gdb.dialect === 'postgres') await sql`set local work_mem = '256MB'`.execute(trx);
     await trx.deleteFrom('member_rfm').where('merchant_id', '=', ctx.merchantId).where('period', '=', ctx.asOf).execute();
-    const r = await rfmInsertSql(ctx.gdb.dialect, ctx.merchantId, ctx.asOf, config, ctx.startedAt).execute(trx);
+    const select = rfmSelectSql(ctx.gdb.dialect, ctx.merchantId, ctx.asOf, config, ctx.startedAt);
+    if (ctx.gdb.dialect === 'sqlite') {
+      const r = await sql`insert into member_rfm (${RFM_COLUMNS}) ${select}`.execute(trx);
+      return Number(r.numAffectedRows ?? 0n);
+    }
+    // PostgreSQL never runs an INSERT … SELECT in parallel, but it does a CREATE TABLE AS: the scan
+    // and aggregation of the sales run on parallel workers into a temporary table, which is then
+    // inserted in key order (appends to the primary key's right edge instead of random leaf splits).
+    await sql`create temp table rfm_period on commit drop as ${select}`.execute(trx);
+    const r = await sql`insert into member_rfm (${RFM_COLUMNS}) select ${RFM_COLUMNS} from rfm_period order by member_id`.execute(trx);
     return Number(r.numAffectedRows ?? 0n);
   });
   const sizes = await db
