@@ -1,9 +1,12 @@
 // Every report the gateway serves, in the order the API documents them.
 import { averageTicket } from './average-ticket.js';
 import { clvReport } from './clv-report.js';
+import { couponRedemption } from './coupon-redemption.js';
 import { liability } from './liability.js';
 import { memberShare } from './member-share.js';
 import type { ReportDefinition } from './report-definition.js';
+import { rfmMovement } from './rfm-movement.js';
+import { rfmSegmentSizes } from './rfm-segment-sizes.js';
 import { salesByDay } from './sales-by-day.js';
 import { salesByHour } from './sales-by-hour.js';
 import { salesByStore } from './sales-by-store.js';
@@ -19,6 +22,9 @@ export const REPORTS: readonly ReportDefinition[] = [
   averageTicket,
   liability,
   tierDistribution,
+  couponRedemption,
+  rfmSegmentSizes,
+  rfmMovement,
   clvReport,
 ];
 
