@@ -1,10 +1,12 @@
 // One-time codes at the service level on both dialects: the per-IP send limit, and a code verified
-// by two requests at once (two tabs, or two gateway instances) logs in exactly one of them.
+// by two requests at once (two tabs, or two gateway instances) logs in exactly one of them, and
+// send counters older than an hour are pruned.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type GatewayDb } from '../../gateway/src/db/database.js';
+import { portalDb } from '../../gateway/src/member-portal/member-portal-tables.js';
 import { DEFAULT_OTP_LIMITS, OtpService } from '../../gateway/src/member-portal/otp-service.js';
 import type { InboxLine } from '../../gateway/src/notifications/index.js';
 import { createServices, type Services } from '../../gateway/src/services.js';
@@ -53,6 +55,9 @@ describe.each(DIALECTS)('one-time codes (%s)', (dialect) => {
     expect(await sendFrom('10.0.0.2', '13600000004')).toBe('sent');
     clock.advance(3_600_000);
     expect(await sendFrom('10.0.0.1', '13600000005')).toBe('sent');
+    // The hour-old counters of every phone and IP were pruned by that send: only its own two rows remain.
+    const counters = await portalDb(gdb).selectFrom('member_otp_sends').select('subject').where('merchant_id', '=', merchantId).orderBy('subject').execute();
+    expect(counters).toEqual([{ subject: 'ip:10.0.0.1' }, { subject: 'phone:+8613600000005' }]);
   });
 
   it('a code verified twice at once logs in exactly once', async () => {

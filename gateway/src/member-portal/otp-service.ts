@@ -93,8 +93,9 @@ export class OtpService {
       if (since > 0 && now - since < L.perPhoneMinIntervalMs) throw rateLimited(Math.ceil((L.perPhoneMinIntervalMs - (now - since)) / 1000));
       const phoneSubject = `phone:${phone}`;
       const ipSubject = `ip:${input.ip}`.slice(0, 80);
-      // Counters older than an hour no longer count: prune them (bounded table).
-      await db.deleteFrom('member_otp_sends').where('merchant_id', '=', input.merchantId).where('subject', 'in', [phoneSubject, ipSubject]).where('sent_at', '<=', now - HOUR_MS).execute();
+      // Counters older than an hour no longer count: every send prunes the merchant's, so the table
+      // holds about one hour of sends.
+      await db.deleteFrom('member_otp_sends').where('merchant_id', '=', input.merchantId).where('sent_at', '<=', now - HOUR_MS).execute();
       const counts = await db
         .selectFrom('member_otp_sends')
         .select(['subject', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('sent_at').as('oldest')])
