@@ -150,4 +150,14 @@ describe.each(DIALECTS)('sales reports on %s', (dialect) => {
     expect(snap.body.error.field).toBe('query.from');
     expect((await w.clients.hq.get('/v1/reports/no-such-report')).status).toBe(404);
   });
+
+  it('every report is in the OpenAPI document: JSON, CSV, XLSX, SVG and PNG', async () => {
+    const doc = (await t.client.get('/openapi.json')).body;
+    const names = ['sales-by-store', 'sales-by-day', 'sales-by-hour', 'top-products', 'member-share', 'average-ticket', 'liability', 'tier-distribution', 'coupon-redemption', 'rfm-segments', 'rfm-movement', 'clv'];
+    const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/v1/reports/') && p !== '/v1/reports/summary');
+    expect(paths.sort()).toEqual(names.flatMap((n) => [`/v1/reports/${n}`, `/v1/reports/${n}.csv`, `/v1/reports/${n}.xlsx`, `/v1/reports/${n}/chart.svg`, `/v1/reports/${n}/chart.png`]).sort());
+    const params = doc.paths['/v1/reports/top-products'].get.parameters.map((p: { name: string }) => p.name);
+    expect(params).toEqual(['from', 'to', 'storeId', 'by', 'limit', 'format']);
+    expect(doc.paths['/v1/reports/sales-by-day'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Report');
+  });
 });
