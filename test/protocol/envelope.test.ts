@@ -41,11 +41,11 @@ describe('round trip of every message type', () => {
     expect(opened.value.body).toEqual(EXAMPLES[type]);
   });
 
-  it('covers all 14 message types of the contract', () => {
+  it('covers all 15 message types of the contract', () => {
     expect([...MESSAGE_TYPES].sort()).toEqual(
       [
         'ack', 'cardEvent', 'delta', 'error', 'hello', 'memberEnrolled', 'ping', 'pong',
-        'pumpTransaction', 'rechargeCommitted', 'saleCommitted', 'saleRefunded', 'snapshotChunk', 'welcome',
+        'pumpTransaction', 'rechargeCommitted', 'saleCommitted', 'saleRefunded', 'shiftClosed', 'snapshotChunk', 'welcome',
       ].sort(),
     );
   });

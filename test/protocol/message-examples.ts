@@ -180,6 +180,23 @@ export const EXAMPLES: { [K in MessageType]: BodyOf<K> } = {
     incomplete: false,
     totalizerAfterMilliLitre: 1203344519,
   },
+  shiftClosed: {
+    eventId: '01JD00000000000000000EV007',
+    storeId: STORE_ID,
+    terminalId: TERMINAL_ID,
+    occurredAt: '2026-11-25T20:00:00.000+08:00',
+    businessDate: '2026-11-25',
+    offline: false,
+    shiftId: '01JD00000000000000000SH001',
+    openedAt: '2026-11-25T08:00:00.000+08:00',
+    closedAt: '2026-11-25T20:00:00.000+08:00',
+    nozzles: [
+      { pumpNo: 3, nozzleNo: 1, grade: '95', startMilliLitre: 1203319203, endMilliLitre: 1203344519, pumpedMilliLitre: 25316, soldMilliLitre: 25316, differenceMilliLitre: 0, soldAmountFen: 20000 },
+    ],
+    grades: [{ grade: '95', pumpedMilliLitre: 25316, soldMilliLitre: 25316, differenceMilliLitre: 0, soldAmountFen: 20000 }],
+    fuelSaleCount: 1,
+    incompleteLineCount: 0,
+  },
   ack: {
     acks: [
       { eventId: '01JD00000000000000000EV001', outcome: 'applied' },

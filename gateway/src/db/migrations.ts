@@ -2,6 +2,7 @@
 // PostgreSQL. Primary keys lead with merchant_id so PostgreSQL can be distributed by tenant (README).
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { salesFactsMigration } from '../sales/sales-migration.js';
+import { fuelMigration } from '../fuel/fuel-migration.js';
 import { syncMigration } from '../sync/sync-migration.js';
 import { memberPortalMigration } from '../member-portal/member-portal-migration.js';
 import { marketingMigration } from '../marketing/marketing-migration.js';
@@ -352,6 +353,6 @@ const growthHistory: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0006_jobs_analytics': jobsAnalyticsMigration, '0007_marketing': marketingMigration, '0008_member_portal': memberPortalMigration };
+    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0005_fuel': fuelMigration, '0006_jobs_analytics': jobsAnalyticsMigration, '0007_marketing': marketingMigration, '0008_member_portal': memberPortalMigration };
   },
 };

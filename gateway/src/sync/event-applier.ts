@@ -18,6 +18,7 @@ import type {
   RechargeCommittedBody,
   SaleCommittedBody,
   SaleRefundedBody,
+  ShiftClosedBody,
 } from '@pos/protocol';
 import type { CardService } from '../cards/card-service.js';
 import { type Actor, type Clock, systemActor } from '../context.js';
@@ -28,6 +29,8 @@ import { GatewayError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 import type { MemberService } from '../members/member-service.js';
 import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
+import { recordShiftClosed } from '../fuel/fuel-shifts.js';
+import type { FuelDatabase } from '../fuel/fuel-tables.js';
 import { applySaleMarketing } from '../marketing/sale-marketing.js';
 import type { SalesDatabase } from '../sales/sales-tables.js';
 import { syncDb } from './sync-tables.js';
@@ -139,6 +142,9 @@ export class SyncEventApplier {
       memberId = refund.memberId;
     } else if (type === 'rechargeCommitted') {
       await this.applyRecharge(tx, actor, body as RechargeCommittedBody);
+    } else if (type === 'shiftClosed') {
+      // 班结: the shift's totalizers against the journal, kept per nozzle; no money moves
+      await recordShiftClosed(trx as unknown as Kysely<FuelDatabase>, terminal, body as ShiftClosedBody);
     }
     // pumpTransaction: recorded in the register only; the money moves with the sale that settles it.
     await this.register(tx.db, terminal, type, body);

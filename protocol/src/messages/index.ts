@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { CardEventBody, MemberEnrolledBody } from './members.js';
 import { DeltaBody, SnapshotChunkBody } from './downstream.js';
-import { PumpTransactionBody } from './fuel.js';
+import { PumpTransactionBody, ShiftClosedBody } from './fuel.js';
 import { RechargeCommittedBody, SaleCommittedBody, SaleRefundedBody } from './sales.js';
 import { AckBody, ErrorBody, HelloBody, PingBody, PongBody, WelcomeBody } from './session.js';
 
@@ -34,6 +34,7 @@ export const MESSAGES = {
   memberEnrolled: spec(MemberEnrolledBody, 'terminal', true),
   cardEvent: spec(CardEventBody, 'terminal', true),
   pumpTransaction: spec(PumpTransactionBody, 'terminal', true),
+  shiftClosed: spec(ShiftClosedBody, 'terminal', true),
   ack: spec(AckBody, 'gateway'),
   error: spec(ErrorBody, 'both'),
   ping: spec(PingBody, 'both'),

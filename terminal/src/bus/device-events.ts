@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FuelGrade, NozzleNo, Preset, PumpNo, TillId, type NozzleTotalizer, type PumpStatus } from '@pos/protocol';
 import type { DeviceErrorCode } from './device-error.js';
 import { ReceiptInput } from './receipt-input.js';
+import { ReportInput } from './report-input.js';
 
 export const DeviceClass = z.enum(['scanner', 'magstripe', 'rfid', 'printer', 'display', 'forecourt']);
 export type DeviceClass = z.infer<typeof DeviceClass>;
@@ -69,6 +70,13 @@ export const PrintCommand = z.object({
   /** Marks the copy "重打小票 / REPRINT" (a receipt reprinted from the journal after a restart). */
   reprint: z.boolean().default(false),
 });
+/** Prints a report that is not a sale (shift close 班结); held and retried like a receipt. */
+export const PrintReportCommand = z.object({
+  type: z.literal('printReport'),
+  deviceId: z.string().min(1).max(200).optional(),
+  jobId: z.string().min(1).max(64),
+  report: ReportInput,
+});
 export const ReprintLastCommand = z.object({
   type: z.literal('reprintLast'),
   deviceId: z.string().min(1).max(200).optional(),
@@ -128,6 +136,7 @@ export const UnlockPumpTransactionCommand = z.object({
 });
 export const DeviceCommand = z.discriminatedUnion('type', [
   PrintCommand,
+  PrintReportCommand,
   ReprintLastCommand,
   KickDrawerCommand,
   DisplayCommand,

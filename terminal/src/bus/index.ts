@@ -2,6 +2,7 @@
 export * from './device-events.js';
 export * from './device-error.js';
 export * from './receipt-input.js';
+export * from './report-input.js';
 export type { Device, DeviceHealth, DeviceState } from './device.js';
 export { DeviceBus } from './device-bus.js';
 export { BackoffOptions, backoffDelayMs } from './backoff.js';

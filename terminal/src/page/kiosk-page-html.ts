@@ -64,7 +64,7 @@ export const KIOSK_PAGE_HTML = `<!doctype html>
     <div class="totals" id="totals" data-testid="totals"></div>
     <p><label><span data-i18n="fuelCard"></span> <input id="sv" data-testid="sv-input" inputmode="decimal"></label></p>
     <p><label><span data-i18n="cash"></span> <input id="cash" data-testid="cash-input" inputmode="decimal"></label></p>
-    <p><button id="pay" class="primary" data-testid="pay" data-i18n="pay"></button><button id="payCard" data-testid="pay-fuel-card" data-i18n="payCard"></button><button id="points" data-testid="redeem-points" data-i18n="points"></button><button id="void" data-i18n="voidSale"></button><button id="next" data-testid="new-sale" data-i18n="newSale"></button><button id="release" data-i18n="release"></button></p>
+    <p><button id="pay" class="primary" data-testid="pay" data-i18n="pay"></button><button id="payCard" data-testid="pay-fuel-card" data-i18n="payCard"></button><button id="points" data-testid="redeem-points" data-i18n="points"></button><button id="void" data-i18n="voidSale"></button><button id="next" data-testid="new-sale" data-i18n="newSale"></button><button id="release" data-i18n="release"></button><button id="openShift" data-testid="open-shift" data-i18n="openShift"></button><button id="closeShift" data-testid="close-shift" data-i18n="closeShift"></button></p>
     <pre id="receipt" data-testid="receipt" hidden></pre>
   </section>
 </main>

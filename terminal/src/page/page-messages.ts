@@ -37,6 +37,9 @@ export const PageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('settlePump'), pumpNo: PumpNo }),
   /** Retries releasing paid pumps that could not be released yet. */
   z.object({ type: z.literal('releasePumps') }),
+  /** 开班: read every pump's totalizers as the shift's start. 班结: close it, journal, print, start the next. */
+  z.object({ type: z.literal('openShift') }),
+  z.object({ type: z.literal('closeShift') }),
 ]);
 export type PageCommand = z.infer<typeof PageCommand>;
 

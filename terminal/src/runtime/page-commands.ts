@@ -3,7 +3,7 @@
 import type { CheckoutMachine, CheckoutResult } from '../checkout/index.js';
 import type { DeviceBus } from '../bus/index.js';
 import { type PageCommand, PageCommandRefused } from '../page/index.js';
-import { KioskError, type ForecourtKiosk } from '../forecourt/index.js';
+import { KioskError, ShiftError, type ForecourtKiosk, type ShiftClose } from '../forecourt/index.js';
 
 function orRefuse(result: CheckoutResult): void {
   if (!result.ok) throw new PageCommandRefused(result.error.code, result.error.text);
@@ -20,8 +20,28 @@ async function onKiosk(kiosk: ForecourtKiosk | null, run: (kiosk: ForecourtKiosk
   }
 }
 
-export async function runPageCommand(command: PageCommand, checkout: CheckoutMachine, bus: DeviceBus, kiosk: ForecourtKiosk | null = null): Promise<void> {
+async function onShift(shift: ShiftClose | null, run: (shift: ShiftClose) => Promise<unknown>): Promise<void> {
+  if (!shift) throw new PageCommandRefused('NO_FORECOURT', { zh: '本终端未连接油机控制器', en: 'This terminal has no forecourt controller' });
+  try {
+    await run(shift);
+  } catch (error) {
+    if (error instanceof ShiftError) throw new PageCommandRefused(error.code, error.text);
+    throw error;
+  }
+}
+
+export async function runPageCommand(
+  command: PageCommand,
+  checkout: CheckoutMachine,
+  bus: DeviceBus,
+  kiosk: ForecourtKiosk | null = null,
+  shift: ShiftClose | null = null,
+): Promise<void> {
   switch (command.type) {
+    case 'openShift':
+      return onShift(shift, (s) => s.open());
+    case 'closeShift':
+      return onShift(shift, (s) => s.close());
     case 'authorizePump':
       return onKiosk(kiosk, (k) => k.authorize(command.pumpNo, command.preset));
     case 'stopPump':

@@ -12,7 +12,7 @@ import { startCashierPage, toCashierView, type CashierPage, type CashierView } f
 import { LocalStore } from '../store/index.js';
 import { SyncClient } from '../sync/index.js';
 import { runPageCommand } from './page-commands.js';
-import { ForecourtKiosk, toKioskPumpViews } from '../forecourt/index.js';
+import { ForecourtKiosk, ShiftClose, toKioskPumpViews } from '../forecourt/index.js';
 import { receiptForSale } from './receipt-for-sale.js';
 import { formatYuan } from '@pos/protocol';
 import { RuleSet } from '@pos/engine';
@@ -42,6 +42,8 @@ export interface TerminalRuntime {
   page: CashierPage;
   /** The forecourt kiosk, when the device map has a forecourt controller (its page is /kiosk). */
   kiosk: ForecourtKiosk | null;
+  /** Shift close (班结) of the forecourt, with the kiosk; the open shift is kept in <dataDir>/shift.json. */
+  shift: ShiftClose | null;
   /** The text of each receipt as printed, newest last. */
   receipts$: BehaviorSubject<Array<{ receiptNo: string; text: string }>>;
   close(): Promise<void>;
@@ -156,6 +158,19 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
   const kiosk = options.devices.some((d) => d.deviceClass === 'forecourt')
     ? new ForecourtKiosk({ bus, checkout, tillId: enrolment.terminalId, logger: log })
     : null;
+  const shift = kiosk
+    ? new ShiftClose({
+        bus,
+        store,
+        file: join(config.dataDir, 'shift.json'),
+        identity: { storeId: enrolment.storeId, terminalId: enrolment.terminalId, cashierId: options.cashierName ?? 'cashier' },
+        clock,
+        pumpNos: () => kiosk.pumps.map((p) => p.status.pumpNo),
+        isOnline: () => sync?.status$.value.state === 'online',
+        language: config.locale,
+        logger: log,
+      })
+    : null;
   const pumps$ = kiosk ? kiosk.pumps$ : new BehaviorSubject<ForecourtKiosk['pumps']>([]);
   const view$ = combineLatest([checkout.state$, sync.status$, lastReceipt$, pumps$]).pipe(
     map(([state, status, lastReceipt, pumps]) => {
@@ -165,7 +180,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
   );
   const page = await startCashierPage({
     view$,
-    handle: (command) => runPageCommand(command, checkout, bus, kiosk),
+    handle: (command) => runPageCommand(command, checkout, bus, kiosk, shift),
     host: options.pageHost ?? '127.0.0.1',
     port: options.pagePort ?? 0,
     logger: log,
@@ -183,6 +198,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
     sync,
     page,
     kiosk,
+    shift,
     receipts$,
     close: async () => {
       for (const s of subscriptions) s.unsubscribe();

@@ -94,6 +94,7 @@ export function effectOf(type: JournaledType, body: unknown): MemberEffect {
     case 'cardEvent':
       return { memberId: (body as { memberId: string }).memberId, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0 };
     case 'pumpTransaction':
+    case 'shiftClosed':
       return { memberId: null, principalDeltaFen: 0, bonusDeltaFen: 0, pointsDelta: 0 };
   }
   throw new StoreError('INVALID_EVENT', `not an outbox event type: ${String(type)}`);

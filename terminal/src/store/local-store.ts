@@ -19,6 +19,7 @@ import type {
   RuleSetRecord,
   SaleCommittedBody,
   SaleRefundedBody,
+  ShiftClosedBody,
   SnapshotChunkBody,
   StoreSettings,
 } from '@pos/protocol';
@@ -166,6 +167,13 @@ export class LocalStore {
   commitRecharge(body: RechargeCommittedBody): JournalEntry<'rechargeCommitted'> {
     const entry = this.write(() => this.journal.appendInTransaction('rechargeCommitted', body));
     this.log.info({ rechargeId: body.rechargeId, paidFen: body.paidFen }, 'recharge committed');
+    return entry;
+  }
+
+  /** Journals a forecourt shift close (班结); its journalSeq is where the next shift's sales start. */
+  commitShiftClosed(body: ShiftClosedBody): JournalEntry<'shiftClosed'> {
+    const entry = this.write(() => this.journal.appendInTransaction('shiftClosed', body));
+    this.log.info({ shiftId: body.shiftId, journalSeq: entry.journalSeq }, 'shift closed');
     return entry;
   }
 

@@ -7,6 +7,7 @@ import { DeviceError, type DeviceErrorCode } from '../../bus/device-error.js';
 import { TransportDevice, deviceErrorEvent, type DriverOptions } from '../transport-device.js';
 import type { ByteTransport } from '../transports/byte-transport.js';
 import { layoutReceipt, type PaperWidth } from './receipt-layout.js';
+import { layoutReport } from './report-layout.js';
 import { drawerKickBytes, encodeReceipt, statusRequestBytes } from './escpos-encoder.js';
 import { canPrint, readPrinterStatus, type PrinterReading } from './escpos-status.js';
 import { statusReply } from './status-reply.js';
@@ -24,7 +25,8 @@ export interface ReceiptPrinterOptions extends DriverOptions {
 
 interface PrintJob {
   jobId: string;
-  receipt: ReceiptInput;
+  /** Lays the document out again, e.g. marked as a reprint. */
+  render: (reprint: boolean) => Buffer;
   reprint: boolean;
   /** Laid out when accepted, so a receipt that cannot be laid out is refused to the caller, not stuck in the queue. */
   bytes: Buffer;
@@ -36,7 +38,7 @@ function heldCode(reading: PrinterReading): DeviceErrorCode {
 
 export class ReceiptPrinter extends TransportDevice {
   readonly deviceClass = 'printer' as const;
-  readonly accepts = ['print', 'reprintLast', 'kickDrawer'] as const;
+  readonly accepts = ['print', 'printReport', 'reprintLast', 'kickDrawer'] as const;
   private readonly paperWidth: PaperWidth;
   private readonly startsInChineseMode: boolean;
   private readonly statusPollMs: number;
@@ -102,13 +104,19 @@ export class ReceiptPrinter extends TransportDevice {
 
   async execute(command: DeviceCommand): Promise<void> {
     switch (command.type) {
-      case 'print':
-        return this.enqueue(command.jobId, command.receipt, command.reprint ?? false);
+      case 'print': {
+        const receipt = command.receipt;
+        return this.enqueue(command.jobId, (reprint) => this.receiptBytes(receipt, reprint), command.reprint ?? false);
+      }
+      case 'printReport': {
+        const report = command.report;
+        return this.enqueue(command.jobId, (reprint) => encodeReceipt(layoutReport(report, { paperWidth: this.paperWidth, reprint }), { startsInChineseMode: this.startsInChineseMode }), false);
+      }
       case 'reprintLast': {
         const last = this.lastPrinted;
         if (!last) throw new DeviceError('NOTHING_TO_REPRINT');
         this.reprintCount += 1;
-        return this.enqueue(`${last.jobId}#reprint${this.reprintCount}`, last.receipt, true);
+        return this.enqueue(`${last.jobId}#reprint${this.reprintCount}`, last.render, true);
       }
       case 'kickDrawer':
         if (!this.isAttached) throw new DeviceError('PRINTER_OFFLINE', 'cannot open the drawer');
@@ -120,11 +128,11 @@ export class ReceiptPrinter extends TransportDevice {
     }
   }
 
-  private async enqueue(jobId: string, receipt: ReceiptInput, reprint: boolean): Promise<void> {
+  private async enqueue(jobId: string, render: (reprint: boolean) => Buffer, reprint: boolean): Promise<void> {
     // the same jobId again (a retried command) is the same receipt: print it once
     if (this.queue.some((j) => j.jobId === jobId) || this.stalled?.jobId === jobId || this.lastPrinted?.jobId === jobId) return;
     if (this.queue.length + (this.stalled ? 1 : 0) >= this.maxHeldJobs) throw new DeviceError('PRINT_QUEUE_FULL', `${this.maxHeldJobs} receipts already waiting`);
-    this.queue.push({ jobId, receipt, reprint, bytes: this.receiptBytes(receipt, reprint) });
+    this.queue.push({ jobId, render, reprint, bytes: render(reprint) });
     if (!this.isAttached) this.reportHeld('PRINTER_OFFLINE');
     this.wake$.next();
   }

@@ -23,6 +23,8 @@ const TEXT: Record<string, { zh: string; en: string }> = {
   voidSale: { zh: '整单作废', en: 'Void sale' },
   newSale: { zh: '下一单', en: 'Next sale' },
   release: { zh: '释放油枪', en: 'Release pumps' },
+  openShift: { zh: '开班', en: 'Open shift' },
+  closeShift: { zh: '班结', en: 'Close shift' },
   gross: { zh: '原价合计', en: 'Gross' },
   discount: { zh: '优惠', en: 'Discount' },
   payable: { zh: '应付', en: 'To pay' },
@@ -159,6 +161,8 @@ $('resume').addEventListener('click', () => withPump((pumpNo) => send({ type: 'r
 $('settle').addEventListener('click', () => withPump((pumpNo) => send({ type: 'settlePump', pumpNo })));
 $('estop').addEventListener('click', () => send({ type: 'emergencyStop' }));
 $('release').addEventListener('click', () => send({ type: 'releasePumps' }));
+$('openShift').addEventListener('click', () => send({ type: 'openShift' }));
+$('closeShift').addEventListener('click', () => send({ type: 'closeShift' }));
 $('scan').addEventListener('click', () => {
   const input = $('code') as HTMLInputElement;
   if (input.value.trim()) send({ type: 'scan', code: input.value.trim() });
