@@ -26,7 +26,7 @@ const LABELS = {
     gross: 'Subtotal', discount: 'Discounts', pointsCash: 'Points as cash', rounding: 'Rounding', payable: 'Total', change: 'Change',
     member: 'Member', tier: 'Tier', pointsEarned: 'Points earned', pointsSpent: 'Points used', pointsBalance: 'Points balance', storedValueBalance: 'Stored value',
     card: 'Card', thanks: 'Thank you, see you again',
-    pump: 'Pump', litre: 'L', memberPerLitre: 'Member', incomplete: 'Pump cut off: settled from its last reading',
+    pump: 'Pump', litre: 'L', memberPerLitre: 'Member', incomplete: 'Cut off: last pump reading',
   },
 } as const;
 
