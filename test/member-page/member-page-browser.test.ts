@@ -3,7 +3,7 @@
 // console provider's inbox, get a card and a recharge from HQ, show the member code, which the
 // terminal reads through the simulated scanner and attaches the member; a sale on the terminal
 // syncs; the page then shows the exact balance and points. A replayed and an expired code are
-// refused at the till with their messages.
+// refused at the till with their messages. A friend registers through the member's invite link.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { DEMO_ITEMS, startDemoStack, type DemoStack } from '../../scripts/demo-s
 import { launchChromium } from '../support/browser.js';
 
 const PHONE = '13900008888';
+const FRIEND = '13900009999';
 let stack: DemoStack;
 let browser: Browser;
 let page: Page;
@@ -37,10 +38,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function otpFromInbox(): string | null {
+function otpFromInbox(phone = PHONE): string | null {
   try {
     const lines = readFileSync(join(stack.root, 'notifications.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as InboxLine);
-    const last = lines.filter((l) => l.phone === `+86${PHONE}` && l.template === 'otp').at(-1);
+    const last = lines.filter((l) => l.phone === `+86${phone}` && l.template === 'otp').at(-1);
     return last ? String(last.vars.code) : null;
   } catch {
     return null;
@@ -139,6 +140,26 @@ describe('member page on a phone', () => {
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => page.textContent('#balance-h'), { timeout: 5_000 }).toBe('Stored value');
   }, 60_000);
+
+  it("a friend registers through the member's invite link and is recorded as referred", async () => {
+    const invite = (await page.getAttribute('#invite-link', 'href'))!;
+    expect(invite).toBe(`${stack.gateway.url}/m/${DEMO_MERCHANT_CODE}/?ref=${memberId}`);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const friend = await context.newPage();
+      await friend.goto(invite);
+      await friend.getByLabel('手机号').fill(FRIEND);
+      await friend.getByRole('button', { name: '获取验证码' }).click();
+      await expect.poll(() => friend.textContent('#login-status'), { timeout: 10_000 }).toBe('验证码已发送');
+      await friend.getByLabel('验证码').fill(otpFromInbox(FRIEND)!);
+      await friend.getByRole('button', { name: '登录 / 注册' }).click();
+      await expect.poll(() => friend.textContent('#welcome'), { timeout: 10_000 }).toBe('欢迎加入！请完善资料');
+      const row = await stack.gateway.services.gdb.db.selectFrom('members').select(['referrer_id']).where('merchant_id', '=', stack.merchantId).where('phone', '=', `+86${FRIEND}`).executeTakeFirstOrThrow();
+      expect(row.referrer_id).toBe(memberId);
+    } finally {
+      await context.close();
+    }
+  }, 30_000);
 
   it('the till refuses the same code again (replayed) and a code two minutes old (expired), with their messages', async () => {
     const checkout = stack.terminal.checkout;
