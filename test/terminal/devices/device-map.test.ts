@@ -92,8 +92,8 @@ describe('device factory', () => {
       [BarcodeScanner.name, 'serial_/dev/ttyUSB0', 'scanner', []],
       [MagstripeReader.name, 'hid_0801:0001', 'magstripe', []],
       [RfidReader.name, 'serial_/dev/ttyUSB1', 'rfid', []],
-      [ReceiptPrinter.name, 'tcp_192.168.1.50:9100', 'printer', ['print', 'reprintLast', 'kickDrawer']],
-      [ReceiptPrinter.name, 'usb_04b8:0202', 'printer', ['print', 'reprintLast', 'kickDrawer']],
+      [ReceiptPrinter.name, 'tcp_192.168.1.50:9100', 'printer', ['print', 'printReport', 'reprintLast', 'kickDrawer']],
+      [ReceiptPrinter.name, 'usb_04b8:0202', 'printer', ['print', 'printReport', 'reprintLast', 'kickDrawer']],
       [PoleDisplay.name, 'serial_/dev/ttyS0', 'display', ['display']],
     ]);
     for (const d of devices) expect(d.health()).toEqual({ state: 'closed', attachCount: 0 });
