@@ -45,6 +45,20 @@ export const PointsLot = z.object({
 });
 export type PointsLot = z.infer<typeof PointsLot>;
 
+/**
+ * A coupon issued to the member and not yet redeemed, for the till to present to the engine
+ * (`PresentedCoupon { couponId: code, couponDefId }`); its terms are the rule set's definition.
+ */
+export const MemberCouponRecord = z.object({
+  code: z.string().min(1).max(64),
+  couponDefId: z.string().min(1).max(64),
+  validFrom: IsoTimestamp,
+  /** Exclusive end. */
+  validUntil: IsoTimestamp,
+});
+export type MemberCouponRecord = z.infer<typeof MemberCouponRecord>;
+export const MAX_MEMBER_COUPONS = 50;
+
 export const MemberRecord = z.object({
   memberId: MemberId,
   name: z.string().max(100),
@@ -60,6 +74,8 @@ export const MemberRecord = z.object({
   flags: z.array(z.enum(['overdraft', 'blocked'])).default([]),
   /** Secret for the dynamic member code, base64url; absent when the member has none. */
   codeSecret: z.string().optional(),
+  /** Unredeemed coupons (at most 50, soonest to expire first); absent when the member has none. */
+  coupons: z.array(MemberCouponRecord).max(MAX_MEMBER_COUPONS).optional(),
   updatedAt: IsoTimestamp,
 });
 export type MemberRecord = z.infer<typeof MemberRecord>;

@@ -59,7 +59,7 @@ describe.each(DIALECTS)('coupon campaigns on %s', (dialect) => {
     expect(await couponMembers(CAMPAIGN_VIP)).toEqual(vip.filter((id) => !held.includes(id)).sort());
     const coupon = await marketingDb(fx.gdb).selectFrom('member_coupons').selectAll().where('campaign_id', '=', CAMPAIGN_VIP).where('member_id', '=', vip.find((id) => !held.includes(id))!).executeTakeFirstOrThrow();
     expect({ ...coupon, valid_from: Number(coupon.valid_from), valid_until: Number(coupon.valid_until) }).toMatchObject({
-      code: `${CAMPAIGN_VIP}${coupon.member_id}`,
+      code: `C10:${CAMPAIGN_VIP.slice(16)}${coupon.member_id}`,
       id: `${CAMPAIGN_VIP}${coupon.member_id}`,
       definition_id: 'C10',
       status: 'issued',
@@ -151,6 +151,8 @@ describe.each(DIALECTS)('coupon campaigns on %s', (dialect) => {
     expect(first.coupons.map((c) => ({ memberId: c.memberId, status: c.status, validFrom: c.validFrom, validUntil: c.validUntil, campaignId: c.campaignId }))).toEqual(
       [f.memberIds[3]!, f.memberIds[4]!].sort().map((memberId) => ({ memberId, status: 'issued', validFrom: '2026-02-28T16:00:00.000Z', validUntil: '2026-03-31T16:00:00.000Z', campaignId: null })),
     );
+    // The till's coupon entry reads the definition id before the colon.
+    expect(first.coupons.map((c) => c.code)).toEqual(first.coupons.map((c) => `C10:${c.id}`));
     const again = await fx.services.coupons.issue(f.system, input);
     expect(again.newlyIssued).toBe(0);
     expect(again.coupons.map((c) => c.id)).toEqual(first.coupons.map((c) => c.id));

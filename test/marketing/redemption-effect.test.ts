@@ -17,7 +17,7 @@ describe.each(DIALECTS)('coupon redemption and campaign effect on %s', (dialect)
   const campaignId = fixedUlid('campaign-vip');
   let target: string[];
   let holdout: string[];
-  const code = (memberId: string) => `${campaignId}${memberId}`;
+  const code = (memberId: string) => `C10:${campaignId.slice(16)}${memberId}`;
 
   beforeAll(async () => {
     fx = await openServices(dialect);

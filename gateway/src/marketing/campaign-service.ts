@@ -25,6 +25,7 @@ import { activeCouponDefinition, activeRules } from './active-rules.js';
 import { CampaignTarget, targetSource, type CampaignScope, type ResolvedTarget } from './campaign-target.js';
 import { assertMembersVisible, couponWindow } from './coupon-issuer.js';
 import { holdoutBucketSql } from './holdout.js';
+import { campaignCodePrefix } from './coupon-code.js';
 import { marketingDb, type CouponCampaignTable, type MarketingDatabase } from './marketing-tables.js';
 import type { Kysely } from 'kysely';
 import pino, { type Logger } from 'pino';
@@ -345,7 +346,8 @@ export class CampaignService {
           rows.select([
             'cm.merchant_id',
             sql<string>`cm.campaign_id || cm.member_id`.as('id'),
-            sql<string>`cm.campaign_id || cm.member_id`.as('code'),
+            // campaignCouponCode(): `<defId>:` + the campaign id's last 10 characters + the member id.
+            sql<string>`${campaignCodePrefix(c.definition_id)} || substr(cm.campaign_id, 17, 10) || cm.member_id`.as('code'),
             'cm.campaign_id',
             sql<string>`cast(${c.definition_id} as varchar(64))`.as('definition_id'),
             'cm.member_id',

@@ -10,6 +10,7 @@ import { inTransaction, type GatewayDb } from '../db/database.js';
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError, notFound } from '../errors.js';
 import { activeCouponDefinition } from './active-rules.js';
+import { singleCouponCode } from './coupon-code.js';
 import { marketingDb, type MemberCouponTable } from './marketing-tables.js';
 
 export const MAX_COUPONS_PER_ISSUE = 1_000;
@@ -102,7 +103,7 @@ export class CouponIssuer {
         return {
           merchant_id: actor.merchantId,
           id,
-          code: id,
+          code: singleCouponCode(definition.couponDefId, id),
           campaign_id: input.campaignId ?? null,
           definition_id: definition.couponDefId,
           member_id: memberId,

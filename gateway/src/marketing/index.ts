@@ -5,3 +5,4 @@ export { CampaignService, CreateCampaignInput, type Campaign, type CampaignEffec
 export { CampaignTarget, type ResolvedTarget, type CampaignScope } from './campaign-target.js';
 export { CouponIssuer, type IssueCouponsInput, type MemberCoupon } from './coupon-issuer.js';
 export { holdoutBucket, holdoutBucketSql, isHeldOut } from './holdout.js';
+export { campaignCouponCode, singleCouponCode } from './coupon-code.js';

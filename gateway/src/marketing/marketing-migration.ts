@@ -78,5 +78,7 @@ export const marketingMigration: Migration = {
     await db.schema.createIndex('member_coupons_member_ix').on('member_coupons').columns(['merchant_id', 'member_id', 'status']).execute();
     // The batch issuer resumes after the campaign's greatest member id; the report reads by campaign.
     await db.schema.createIndex('member_coupons_campaign_ix').on('member_coupons').columns(['merchant_id', 'campaign_id', 'member_id']).execute();
+    // The change feed carries a member's coupons to terminals: coupons issued or redeemed since a cursor.
+    await db.schema.createIndex('member_coupons_updated_ix').on('member_coupons').columns(['merchant_id', 'updated_at']).execute();
   },
 };

@@ -13,6 +13,7 @@ import type { Clock } from '../context.js';
 import type { GatewayDb } from '../db/database.js';
 import { SNAPSHOT_CHUNK_ITEMS, type SnapshotBuilder } from './snapshot-builder.js';
 import { syncDb } from './sync-tables.js';
+import { marketingDb } from '../marketing/marketing-tables.js';
 
 export interface ChangeFeedOptions {
   pollMs?: number;
@@ -139,18 +140,21 @@ export class ChangeFeed {
     const db = syncDb(this.gdb);
     const between = <T extends { where: (...args: any[]) => T }>(q: T, column: string): T =>
       q.where('merchant_id' as never, '=', merchantId as never).where(column as never, '>', fromMs as never).where(column as never, '<=', toMs as never);
-    const [members, cards, txs, flags, rules, catalogue] = await Promise.all([
+    const [members, cards, txs, flags, rules, catalogue, coupons] = await Promise.all([
       between(db.selectFrom('members').select('id'), 'updated_at').execute(),
       between(db.selectFrom('cards').select(['card_no', 'member_id']), 'updated_at').execute(),
       between(db.selectFrom('ledger_transactions').select(['member_id', 'card_id']), 'created_at').execute(),
       between(db.selectFrom('member_flags').select('member_id'), 'raised_at').execute(),
       between(db.selectFrom('rule_set_versions').select('version'), 'published_at').execute(),
       between(db.selectFrom('catalogue_items').select('sku'), 'updated_at').execute(),
+      // A coupon issued or redeemed changes its member's record (the coupons it carries).
+      between(marketingDb(this.gdb).selectFrom('member_coupons').select('member_id'), 'updated_at').execute(),
     ]);
     const memberIds = new Set<string>();
     for (const r of members) memberIds.add(r.id);
     for (const r of cards) memberIds.add(r.member_id);
     for (const r of flags) memberIds.add(r.member_id);
+    for (const r of coupons) memberIds.add(r.member_id);
     const cardIds = txs.map((t) => t.card_id).filter((id): id is string => id !== null);
     for (const t of txs) if (t.member_id) memberIds.add(t.member_id);
     const cardNos = new Set(cards.map((c) => c.card_no));

@@ -2,10 +2,11 @@
 // rule set, the price list, and every member and card of the merchant with balances, points
 // lots and flags, in chunks small enough for one frame each.
 import type { CardRecord, MemberRecord, SnapshotChunkBody, StoreSettings } from '@pos/protocol';
-import { CardStatus, newId } from '@pos/protocol';
+import { CardStatus, MAX_MEMBER_COUPONS, newId } from '@pos/protocol';
 import type { GatewayDb } from '../db/database.js';
 import { catalogueItemsAfter } from '../catalogue/catalogue-service.js';
 import { syncDb } from './sync-tables.js';
+import { marketingDb } from '../marketing/marketing-tables.js';
 
 /** Members or cards per chunk: about 1 MB of JSON, well under the 4 MiB frame limit. */
 export const SNAPSHOT_CHUNK_ITEMS = 2000;
@@ -148,7 +149,19 @@ export class SnapshotBuilder {
       .where('member_id', 'in', ids)
       .where('cleared_at', 'is', null)
       .execute();
+    // Unredeemed coupons, so the till can present them offline; the till skips those out of their window.
+    const coupons = await marketingDb(this.gdb)
+      .selectFrom('member_coupons')
+      .select(['member_id', 'code', 'definition_id', 'valid_from', 'valid_until'])
+      .where('merchant_id', '=', merchantId)
+      .where('member_id', 'in', ids)
+      .where('status', '=', 'issued')
+      .orderBy('member_id')
+      .orderBy('valid_until')
+      .orderBy('code')
+      .execute();
     // Grouped once, so a chunk costs O(rows), not O(members × rows).
+    const couponsByMember = groupBy(coupons, (c) => c.member_id);
     const lotsByMember = groupBy(lots, (l) => l.member_id);
     const flagsByMember = groupBy(flags, (f) => f.member_id);
     return members.map((m) => {
@@ -170,6 +183,14 @@ export class SnapshotBuilder {
         growth: Number(m.growth),
         flags: memberFlags,
         ...(m.code_secret ? { codeSecret: m.code_secret } : {}),
+        ...(couponsByMember.has(m.id)
+          ? {
+              coupons: couponsByMember
+                .get(m.id)!
+                .slice(0, MAX_MEMBER_COUPONS)
+                .map((c) => ({ code: c.code, couponDefId: c.definition_id, validFrom: iso(Number(c.valid_from)), validUntil: iso(Number(c.valid_until)) })),
+            }
+          : {}),
         updatedAt: iso(Number(m.updated_at)),
       } satisfies MemberRecord;
     });
