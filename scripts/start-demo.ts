@@ -25,12 +25,14 @@ async function main(): Promise<void> {
     gatewayPort: Number(process.env.GATEWAY_PORT ?? 0),
     pagePort: Number(process.env.PAGE_PORT ?? 0),
     simPort: Number(process.env.SIM_PORT ?? 0),
+    forecourt: true,
   });
   const { gateway, sim, control, terminal, printed, cardNo, root } = stack;
   const s = gateway.services;
   say(`网关 ${gateway.url}（SQLite: ${join(root, 'gateway.db')}）`, `gateway ${gateway.url}, HQ login "${DEMO_MERCHANT_CODE}" / hq / ${DEMO_PASSWORD}`);
   say(`商家后台 ${gateway.url}/admin/`, `HQ console ${gateway.url}/admin/ (hq or sh01-manager / ${DEMO_PASSWORD})`);
   say(`收银页面 ${terminal.page.url}`, `cashier page ${terminal.page.url}`);
+  say(`加油站收银页面 ${terminal.page.url}kiosk`, `forecourt kiosk page ${terminal.page.url}kiosk (4 simulated pumps)`);
   say(`会员页面（手机）${gateway.url}/m/，验证码见 ${join(root, 'notifications.jsonl')}`, `member page (phone) ${gateway.url}/m/, SMS codes land in ${join(root, 'notifications.jsonl')}`);
   say(`硬件模拟器控制台 ${control.url}`, `simulator control page ${control.url} (${sim.map.hidBackend})`);
   say(`终端 ${stack.terminalId} 已注册并完成同步`, 'terminal enrolled over HTTP and bootstrapped over the signed WebSocket');
@@ -65,6 +67,27 @@ async function main(): Promise<void> {
     `已同步到网关：会员卡余额 ¥${formatYuan(balance.principalFen + balance.bonusFen)}，积分 ${points}`,
     `synced to the gateway ledger: card balance ¥${formatYuan(balance.principalFen + balance.bonusFen)}, points ${points}`,
   );
+
+  // ── a fuel sale at the kiosk: pump 1 authorised for 100 yuan of 95#, settled with the member's card ──
+  const kiosk = terminal.kiosk!;
+  const fcc = sim.device('forecourt', 'forecourt').controller;
+  const page = (command: Parameters<typeof runPageCommand>[0]) => runPageCommand(command, terminal.checkout, terminal.bus, kiosk, terminal.shift);
+  await page({ type: 'authorizePump', pumpNo: 1, preset: { kind: 'amount', amountFen: 10_000 } });
+  fcc.liftNozzle(1, 2);
+  await until('pump 1 finished', () => kiosk.pump(1)?.status.state === 'finished');
+  fcc.hangUpNozzle(1);
+  await page({ type: 'settlePump', pumpNo: 1 });
+  await sim.device('magstripe', 'magstripe').device.swipe({ pan: cardNo, name: 'WANG/XIAOMING', expiryYymm: '3012', serviceCode: '101', discretionary: '000000' });
+  await until('the member card', () => terminal.checkout.state.member !== null);
+  await page({ type: 'pay', tenders: [{ kind: 'storedValue', amountFen: terminal.checkout.state.priced!.totals.payableFen }] });
+  await until('the fuel receipt', () => printed.length > 1);
+  console.log('\n──────── 加油小票 / fuel receipt (decoded from the simulated printer) ────────');
+  console.log(printed[1]!.text.trimEnd());
+  console.log('────────────────────────────────────────────────────────────────');
+  await until('pump 1 released', () => kiosk.pump(1)?.status.state === 'idle');
+  await terminal.sync.whenDrained();
+  const afterFuel = await s.ledger.balanceOf(stack.merchantId, cardNo);
+  say(`加油已结算并同步：会员卡余额 ¥${formatYuan(afterFuel.principalFen + afterFuel.bonusFen)}`, `fuel sale settled and synced: card balance ¥${formatYuan(afterFuel.principalFen + afterFuel.bonusFen)}`);
 
   const stop = stack.stop;
   if (once) {

@@ -31,6 +31,12 @@ describe('npm start', () => {
       '本次积分                     +71',
       '储值余额                  250.00',
       '已同步到网关：会员卡余额 ¥250.00，积分 71',
+      // then a fuel sale at the kiosk: 100 yuan of 95# on pump 1, gold 0.30/L off, paid by the member's card
+      '  油枪 1-2  P1-000001',
+      '  12.658升 x 7.90/升      100.00',
+      '  会员优惠 0.30/升         -3.80',
+      '储值 ****1259              96.20',
+      '加油已结算并同步：会员卡余额 ¥153.80',
     ]) {
       expect(out.split('\n')).toContain(line);
     }
