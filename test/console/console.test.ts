@@ -12,7 +12,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PriceInput, price } from '@pos/engine';
 import { ensureAdminBuilt } from '../../gateway/src/admin/ensure-admin-built.js';
 import { DEMO_PASSWORD } from '../../gateway/src/demo/seed-demo.js';
-import { startDemoStack, type DemoStack } from '../../scripts/demo-stack.js';
+import { DEMO_ITEMS, startDemoStack, until, type DemoStack } from '../../scripts/demo-stack.js';
+import { runPageCommand } from '@pos/terminal';
 import { silentLogger } from '../gateway/harness.js';
 import { Client } from '../gateway/http-harness.js';
 import { waitFor } from '../sync/sync-stack.js';
@@ -22,6 +23,7 @@ const SCREENS = resolve('docs/screens');
 const VIEWPORT = { width: 1440, height: 900 };
 
 const pageErrors: string[] = [];
+let salePayableFen = 0;
 let stack: DemoStack;
 let browser: Browser;
 let root: string;
@@ -102,6 +104,21 @@ beforeAll(async () => {
   const draft = await hq.post('/v1/rule-sets/drafts', { name: '会员日规则 + 充值方案', content: { ...rules, rechargePlans: plans } });
   expect((await hq.post(`/v1/rule-sets/drafts/${draft.body.id}/publish`)).body.version).toBe(3);
   await waitFor('the terminal to hold rule set v3', () => stack.terminal.store.activeRuleSet()?.version === 3, 15_000);
+  // One member sale through the simulated scanner and card reader, as `npm start` makes it, so the
+  // dashboard and the member's orders have something real to show.
+  const { terminal, sim } = stack;
+  for (const item of [DEMO_ITEMS[0]!, DEMO_ITEMS[1]!, DEMO_ITEMS[3]!]) {
+    await sim.device('scanner', 'scanner').device.scan(item.barcodes[0]!);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await until('3 scanned lines', () => terminal.checkout.state.lines.length === 3);
+  await sim.device('magstripe', 'magstripe').device.swipe({ pan: stack.cardNo, name: 'WANG/XIAOMING', expiryYymm: '3012', serviceCode: '101', discretionary: '000000' });
+  await until('the member card', () => terminal.checkout.state.member !== null);
+  const payable = terminal.checkout.state.priced!.totals.payableFen;
+  await runPageCommand({ type: 'pay', tenders: [{ kind: 'cash', amountFen: Math.ceil(payable / 1000) * 1000 }] }, terminal.checkout, terminal.bus);
+  await until('the committed sale', () => terminal.checkout.state.committed !== null);
+  await terminal.sync.whenDrained();
+  salePayableFen = payable;
 }, 240_000);
 
 afterEach(() => {
@@ -118,6 +135,10 @@ describe('HQ console', () => {
   it('shows HQ the whole merchant and a store manager only its store', async () => {
     const hq = await signIn('hq');
     await hq.getByText('会员数').waitFor();
+    // Today's figure is the synced sale of the setup, as the sales report sums it.
+    const yuanText = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+    expect(salePayableFen).toBeGreaterThan(0);
+    await see(hq.getByTestId('kpi-today'), yuanText(salePayableFen));
     await shot(hq, 'dashboard');
     await hq.getByTestId('nav-members').click();
     const hqRows = await tableRows(hq, 'members-table');

@@ -7,6 +7,7 @@ import { syncMigration } from '../sync/sync-migration.js';
 import { memberPortalMigration } from '../member-portal/member-portal-migration.js';
 import { marketingMigration } from '../marketing/marketing-migration.js';
 import { jobsAnalyticsMigration } from '../jobs/jobs-migration.js';
+import { consoleSearchMigration } from '../members/console-search-migration.js';
 
 // biome-ignore lint: migrations see the database untyped, as it was when they were written.
 type AnyDb = Kysely<any>;
@@ -353,6 +354,6 @@ const growthHistory: Migration = {
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0005_fuel': fuelMigration, '0006_jobs_analytics': jobsAnalyticsMigration, '0007_marketing': marketingMigration, '0008_member_portal': memberPortalMigration };
+    return { '0001_initial': initial, '0002_sync': syncMigration, '0003_growth_history': growthHistory, '0004_sales_facts': salesFactsMigration, '0005_fuel': fuelMigration, '0006_jobs_analytics': jobsAnalyticsMigration, '0007_marketing': marketingMigration, '0008_member_portal': memberPortalMigration, '0009_console_search': consoleSearchMigration };
   },
 };

@@ -16,17 +16,17 @@ interface Summary {
   pointsOutstanding: number;
 }
 
-function localDay(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** Business dates are the stores' local dates; the tills default to Asia/Shanghai. */
+const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
+function businessDay(ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
 }
 
 export function DashboardPage() {
   const t = useT();
   const lang = useLang();
-  const now = new Date();
-  const today = localDay(now);
-  const monthStart = localDay(new Date(now.getFullYear(), now.getMonth(), 1));
+  const today = businessDay(Date.now());
+  const monthStart = `${today.slice(0, 8)}01`;
   const summary = useLoad(() => get<Summary>('/v1/reports/summary'), []);
   const todaySales = useReport('sales-by-store', { from: today, to: today });
   const monthSales = useReport('sales-by-store', { from: monthStart, to: today });
@@ -37,7 +37,7 @@ export function DashboardPage() {
       <Typography.Title level={4} style={{ marginTop: 0 }}>{t('经营概览', 'Dashboard')}</Typography.Title>
       <ErrorAlert error={summary.error} />
       <Row gutter={[16, 16]}>
-        <Col span={6}><Card><Statistic title={t('今日实收净额', "Today's net sales")} value={figure(todaySales, 'netFen') === null ? '—' : yuan(figure(todaySales, 'netFen'))} /><Typography.Text type="secondary">{t('笔数', 'sales')} {figure(todaySales, 'sales') ?? '—'}</Typography.Text></Card></Col>
+        <Col span={6}><Card><div data-testid="kpi-today"><Statistic title={t('今日实收净额', "Today's net sales")} value={figure(todaySales, 'netFen') === null ? '—' : yuan(figure(todaySales, 'netFen'))} /></div><Typography.Text type="secondary">{t('笔数', 'sales')} {figure(todaySales, 'sales') ?? '—'}</Typography.Text></Card></Col>
         <Col span={6}><Card><Statistic title={t('本月实收净额', 'Net sales this month')} value={figure(monthSales, 'netFen') === null ? '—' : yuan(figure(monthSales, 'netFen'))} /><Typography.Text type="secondary">{t('笔数', 'sales')} {figure(monthSales, 'sales') ?? '—'}</Typography.Text></Card></Col>
         <Col span={6}><Card><Statistic title={t('会员数', 'Members')} value={s?.members ?? '—'} data-testid="kpi-members" /><Typography.Text type="secondary">{t('会员卡', 'cards')} {s?.cards ?? '—'}</Typography.Text></Card></Col>
         <Col span={6}><Card><Statistic title={t('储值负债', 'Stored-value liability')} value={s ? yuan(s.storedValue.principalFen + s.storedValue.bonusFen) : '—'} /><Typography.Text type="secondary">{t('积分负债', 'points owed')} {s?.pointsOutstanding ?? '—'}</Typography.Text></Card></Col>

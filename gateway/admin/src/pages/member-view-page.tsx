@@ -230,7 +230,12 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
             {
               key: 'coupons',
               label: t('优惠券与提醒', 'Coupons & reminders'),
-              children: <Alert type="warning" showIcon message={t('网关尚未提供会员优惠券和回访提醒接口，此处不显示数据。', 'The gateway has no API for a member’s coupons or reminders yet, so nothing is shown here.')} />,
+              children: (
+                <>
+                  {can('marketing.read') ? <MemberCoupons memberId={m.id} /> : <Alert type="info" message={t('您的角色不能查看优惠券', 'Your role cannot see coupons')} />}
+                  <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('网关尚未提供单个会员的回访提醒接口；生日与纪念日提醒见“营销与分析”。', 'The gateway has no per-member reminder API yet; birthday and anniversary reminders are under Marketing & analytics.')} />
+                </>
+              ),
             },
           ]}
         />
@@ -241,6 +246,37 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
       <MemberFormModal open={dialog === 'edit'} member={m} onClose={() => setDialog(null)} onSaved={reload} />
       <IssueCardModal open={dialog === 'issue'} memberId={m.id} mainCards={activeCards} cardTypes={cardTypes.data ?? []} onClose={() => setDialog(null)} onDone={reload} />
     </Space>
+  );
+}
+
+const COUPON_STATUS: Record<string, [string, string, string]> = { issued: ['未使用', 'unused', 'blue'], redeemed: ['已使用', 'redeemed', 'green'], expired: ['已过期', 'expired', 'default'], void: ['已作废', 'void', 'red'] };
+
+interface MemberCoupon {
+  id: string;
+  code: string;
+  definitionId: string;
+  status: string;
+  validFrom: string;
+  validUntil: string;
+  redeemedAt: number | null;
+  redeemedDiscountFen: number | null;
+}
+
+function MemberCoupons({ memberId }: { memberId: string }) {
+  const t = useT();
+  const lang = useLang();
+  const coupons = useLoad(() => get<{ items: MemberCoupon[] }>(`/v1/marketing/members/${memberId}/coupons`).then((r) => r.items), [memberId]);
+  return (
+    <>
+      <ErrorAlert error={coupons.error} />
+      <Table<MemberCoupon> size="small" rowKey="id" pagination={false} loading={coupons.loading} dataSource={coupons.data ?? []} columns={[
+        { title: t('券码', 'Code'), dataIndex: 'code' },
+        { title: t('券', 'Coupon'), dataIndex: 'definitionId' },
+        { title: t('状态', 'Status'), dataIndex: 'status', render: (v: string) => <Tag color={COUPON_STATUS[v]?.[2]}>{COUPON_STATUS[v]?.[lang === 'zh' ? 0 : 1] ?? v}</Tag> },
+        { title: t('有效期', 'Valid'), key: 'valid', render: (_: unknown, r) => `${r.validFrom.slice(0, 10)} → ${r.validUntil.slice(0, 10)}` },
+        { title: t('使用', 'Redeemed'), key: 'used', render: (_: unknown, r) => (r.redeemedAt ? `${dateTime(r.redeemedAt)} −${yuan(r.redeemedDiscountFen ?? 0)}` : '—') },
+      ]} />
+    </>
   );
 }
 
