@@ -36,7 +36,9 @@ export type Action =
   | 'audit.read'
   | 'memberAttributes.write'
   | 'marketing.read'
-  | 'marketing.write';
+  | 'marketing.write'
+  /** Full phone numbers in exports (everyone else gets 138****5678). */
+  | 'member.pii';
 
 const STORE_STAFF: Action[] = [
   'store.read',
@@ -77,6 +79,7 @@ const ALLOWED: Record<Role, ReadonlySet<Action>> = {
     'ruleSet.write',
     'audit.read',
     'memberAttributes.write',
+    'member.pii',
   ]),
   region_manager: new Set(REGION_MANAGER),
   store_manager: new Set(STORE_MANAGER),

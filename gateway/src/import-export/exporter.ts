@@ -1,5 +1,6 @@
 // Exports of members and ledger transactions to CSV (UTF-8 with BOM, so Excel reads Chinese) and
-// XLSX. Phones are masked in exports; amounts are integer fen in columns named *_fen.
+// XLSX. Phones are masked in exports unless the actor holds `member.pii` and asks for them in full;
+// amounts are integer fen in columns named *_fen.
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { maskPhone, type SaleCommittedBody, type SaleRefundedBody } from '@pos/protocol';
@@ -36,8 +37,9 @@ function tooMany(n: number): void {
   if (n > MAX_EXPORT_ROWS) throw new GatewayError('PAYLOAD_TOO_LARGE', `导出超过 ${MAX_EXPORT_ROWS} 行，请缩小范围 / more than ${MAX_EXPORT_ROWS} rows; narrow the export`);
 }
 
-export async function membersTable(gdb: GatewayDb, actor: Actor): Promise<Table> {
+export async function membersTable(gdb: GatewayDb, actor: Actor, options: { fullPhones?: boolean } = {}): Promise<Table> {
   require(actor, 'export');
+  if (options.fullPhones) require(actor, 'member.pii');
   const scope = await storesInScope(gdb.db, actor);
   let q = gdb.db.selectFrom('members').selectAll().where('merchant_id', '=', actor.merchantId);
   if (scope !== 'all') q = q.where('store_id', 'in', scope.length ? scope : ['-']);
@@ -48,8 +50,8 @@ export async function membersTable(gdb: GatewayDb, actor: Actor): Promise<Table>
   for (const t of tagRows) tags.set(t.member_id, [...(tags.get(t.member_id) ?? []), t.tag]);
   return {
     name: 'members',
-    columns: ['member_id', 'name', 'phone_masked', 'gender', 'birthday', 'store_id', 'tier_id', 'growth', 'status', 'tags', 'created_at'],
-    rows: rows.map((m) => [m.id, m.name, m.phone ? maskPhone(m.phone) : '', m.gender ?? '', m.birthday ?? '', m.store_id, m.tier_id ?? '', Number(m.growth), m.status, (tags.get(m.id) ?? []).join(';'), new Date(Number(m.created_at)).toISOString()]),
+    columns: ['member_id', 'name', options.fullPhones ? 'phone' : 'phone_masked', 'gender', 'birthday', 'store_id', 'tier_id', 'growth', 'status', 'tags', 'created_at'],
+    rows: rows.map((m) => [m.id, m.name, m.phone ? (options.fullPhones ? m.phone : maskPhone(m.phone)) : '', m.gender ?? '', m.birthday ?? '', m.store_id, m.tier_id ?? '', Number(m.growth), m.status, (tags.get(m.id) ?? []).join(';'), new Date(Number(m.created_at)).toISOString()]),
   };
 }
 

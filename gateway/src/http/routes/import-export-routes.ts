@@ -17,6 +17,7 @@ const ImportReportSchema = z.object({
   errors: z.array(z.object({ row: z.number(), field: z.string(), code: z.string(), message: z.string() })),
 }).openapi('ImportReport');
 const ExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') });
+const MemberExportQuery = ExportQuery.extend({ phones: z.enum(['masked', 'full']).default('masked').openapi({ description: 'full: E.164 phone numbers (403 without the member.pii right)' }) });
 const LedgerExportQuery = ExportQuery.extend({ fromMs: z.coerce.number().int().optional(), toMs: z.coerce.number().int().optional() });
 const MemberLedgerExportQuery = LedgerExportQuery.extend({ memberId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).optional().openapi({ description: "one member's ledger" }) });
 
@@ -34,8 +35,8 @@ export function importExportRoutes(app: GatewayApp, s: Services): void {
   );
   const send = async (c: { body: (b: Uint8Array, s: 200, h: Record<string, string>) => Response }, file: Awaited<ReturnType<typeof render>>) =>
     c.body(file.body, 200, { 'content-type': file.contentType, 'content-disposition': `attachment; filename="${file.filename}"` });
-  addRoute(app, { method: 'get', path: '/v1/exports/members', tag: 'import/export', summary: 'Members in scope as CSV or XLSX (phones masked)', query: ExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
-    send(c as never, await render(await membersTable(s.gdb, actor), query.format)),
+  addRoute(app, { method: 'get', path: '/v1/exports/members', tag: 'import/export', summary: 'Members in scope as CSV or XLSX (phones masked; `phones=full` needs the member.pii right, HQ only)', query: MemberExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
+    send(c as never, await render(await membersTable(s.gdb, actor, { fullPhones: query.phones === 'full' }), query.format)),
   );
   addRoute(app, { method: 'get', path: '/v1/exports/ledger', tag: 'import/export', summary: 'Ledger transactions in scope (or of one member) as CSV or XLSX (amounts in fen)', query: MemberLedgerExportQuery, produces: ['text/csv', XLSX] }, async ({ actor, query, c }) =>
     send(c as never, await render(await ledgerTable(s.gdb, actor, query), query.format)),
