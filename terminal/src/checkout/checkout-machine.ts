@@ -82,6 +82,9 @@ const BETWEEN_SALES: CheckoutPhase[] = ['idle', 'committed', 'printed'];
 const MAX_QUANTITY_MILLI = 9_999_000;
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
+/** Coupons one basket may present to the engine (its PriceInput bound). */
+const MAX_PRESENTED_COUPONS = 20;
+
 export class CheckoutMachine {
   private readonly subject = new BehaviorSubject<CheckoutState>(INITIAL_STATE);
   readonly state$: Observable<CheckoutState> = this.subject.asObservable();
@@ -179,6 +182,24 @@ export class CheckoutMachine {
     if (!this.allowed(EDITING)) return this.refuse('NOT_ALLOWED_NOW');
     if (this.state.coupons.some((c) => c.couponId === coupon.couponId)) return this.refuse('COUPON_ALREADY_APPLIED');
     return this.reprice({ ...this.state, coupons: [...this.state.coupons, coupon] });
+  }
+
+  /**
+   * Presents the attached member's own coupons (carried in the member record) that are valid now and
+   * not redeemed by one of this till's unacked sales; the engine keeps the most valuable
+   * non-stackable one and every applicable stackable one, and refuses the rest.
+   */
+  applyMemberCoupons(): CheckoutResult {
+    if (!this.allowed(EDITING)) return this.refuse('NOT_ALLOWED_NOW');
+    if (!this.state.member) return this.refuse('NO_MEMBER');
+    const nowMs = this.options.clock.nowMs();
+    const used = this.options.store.journal.pendingCouponCodesOf(this.state.member.member.memberId);
+    const presented = new Set(this.state.coupons.map((c) => c.couponId));
+    const usable = (this.state.member.member.coupons ?? [])
+      .filter((c) => Date.parse(c.validFrom) <= nowMs && nowMs < Date.parse(c.validUntil) && !used.has(c.code) && !presented.has(c.code))
+      .map((c) => ({ couponId: c.code, couponDefId: c.couponDefId }))
+      .slice(0, Math.max(0, MAX_PRESENTED_COUPONS - this.state.coupons.length));
+    return this.reprice({ ...this.state, coupons: [...this.state.coupons, ...usable] });
   }
 
   /** 积分抵现: points to spend as cash, or 'max'. */

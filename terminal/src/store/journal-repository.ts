@@ -121,6 +121,7 @@ export class JournalRepository {
   private readonly attemptOutbox: Statement;
   private readonly deleteOutbox: Statement;
   private readonly pendingEffect: Statement;
+  private readonly pendingSaleBodies: Statement;
 
   constructor(private readonly db: Database) {
     this.insertJournal = db.prepare(
@@ -161,6 +162,7 @@ export class JournalRepository {
               coalesce(sum(CASE WHEN stored_value_delta_fen < 0 THEN -stored_value_delta_fen ELSE 0 END), 0) AS spent,
               coalesce(sum(points_delta), 0) AS pts, count(*) AS n FROM outbox WHERE member_id = ?`,
     );
+    this.pendingSaleBodies = db.prepare(`SELECT body FROM outbox WHERE member_id = ? AND type = 'saleCommitted'`).pluck();
   }
 
   /**
@@ -284,6 +286,18 @@ export class JournalRepository {
     } catch (error) {
       throw toStoreError(error);
     }
+  }
+
+  /**
+   * Coupon codes this till's unacked sales of the member redeemed: the cached member record still
+   * lists them until the gateway's answer arrives, and they must not be presented again meanwhile.
+   */
+  pendingCouponCodesOf(memberId: string): Set<string> {
+    const codes = new Set<string>();
+    for (const body of this.pendingSaleBodies.all(memberId) as string[]) {
+      for (const code of (JSON.parse(body) as { couponsRedeemed?: string[] }).couponsRedeemed ?? []) codes.add(code);
+    }
+    return codes;
   }
 
   pendingEffectOf(memberId: string): PendingMemberEffect {
