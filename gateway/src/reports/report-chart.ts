@@ -1,8 +1,9 @@
-// A report drawn as a chart: Apache ECharts builds the option and renders SVG on the server
-// (renderer 'svg', ssr), resvg rasterises that SVG to PNG with Debian's WenQuanYi Zen Hei so the
-// Chinese labels render. Amounts are drawn in yuan (fen / 100); the rows stay in fen.
+// A report drawn as a chart: Apache ECharts builds one option and renders it twice over — as SVG on
+// the server (renderer 'svg', ssr) and as PNG through its canvas renderer on @napi-rs/canvas (Skia)
+// with Debian's WenQuanYi Zen Hei registered once, so Chinese labels render. Amounts are drawn in
+// yuan (fen / 100); the rows stay in fen.
 import { existsSync } from 'node:fs';
-import { renderAsync } from '@resvg/resvg-js';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import * as echarts from 'echarts';
 import { GatewayError } from '../errors.js';
 import type { ReportColumn, ReportDefinition, ReportRow } from './report-definition.js';
@@ -113,25 +114,29 @@ export function renderChartSvg(input: ChartInput): string {
   }
 }
 
-/**
- * The SVG rasterised at its own size (1 SVG px = 1 PNG px) on white, on libuv's thread pool: parsing
- * the 17 MB CJK font and drawing take a few hundred ms that must not block the event loop.
- */
-export async function svgToPng(svg: string): Promise<Uint8Array> {
-  const fonts = existsSync(CJK_FONT_FILE) ? [CJK_FONT_FILE] : [];
-  const image = await renderAsync(svg, {
-    background: '#ffffff',
-    font: {
-      fontFiles: fonts,
-      // Without Debian's font, fall back to whatever the system has rather than drawing no text.
-      loadSystemFonts: fonts.length === 0,
-      defaultFontFamily: CJK_FONT_FAMILY,
-      sansSerifFamily: CJK_FONT_FAMILY,
-    },
-  });
-  return image.asPng();
+// Skia's font registry is process-wide, so the font is registered once per process, on first use.
+let fontRegistered = false;
+function ensureFont(): void {
+  if (fontRegistered) return;
+  fontRegistered = true;
+  // Without Debian's font Skia falls back to the system's fonts (fontconfig) rather than drawing no text.
+  if (existsSync(CJK_FONT_FILE)) GlobalFonts.registerFromPath(CJK_FONT_FILE, CJK_FONT_FAMILY);
 }
 
+/**
+ * The chart as PNG, drawn by ECharts' canvas renderer on a Skia canvas of the asked size (the same
+ * option as the SVG). Drawing runs on the event loop (tens of ms); PNG encoding runs off it.
+ */
 export async function renderChartPng(input: ChartInput): Promise<Uint8Array> {
-  return svgToPng(renderChartSvg(input));
+  const { width, height } = size(input);
+  ensureFont();
+  const canvas = createCanvas(width, height);
+  const chart = echarts.init(canvas as unknown as Parameters<typeof echarts.init>[0], null, { width, height });
+  try {
+    chart.setOption({ ...chartOption(input), textStyle: { fontFamily: `${CJK_FONT_FAMILY}, sans-serif` } });
+    // Encode before dispose: disposing clears the canvas.
+    return new Uint8Array(await canvas.encode('png'));
+  } finally {
+    chart.dispose();
+  }
 }

@@ -5,7 +5,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { require } from '../../auth/permissions.js';
 import type { Actor } from '../../context.js';
-import { DEFAULT_CHART_SIZE, MAX_CHART_PX, MIN_CHART_PX, renderChartSvg, svgToPng } from '../../reports/report-chart.js';
+import { DEFAULT_CHART_SIZE, MAX_CHART_PX, MIN_CHART_PX, renderChartPng, renderChartSvg } from '../../reports/report-chart.js';
 import type { ReportDefinition } from '../../reports/report-definition.js';
 import { reportCsv, reportXlsx, XLSX_CONTENT_TYPE, type ReportFile, type ReportFileFormat } from '../../reports/report-export.js';
 import { REPORTS } from '../../reports/report-registry.js';
@@ -56,7 +56,7 @@ export function reportRoutes(app: GatewayApp, s: Services): void {
       const result = await run(actor, q);
       const table = { definition: d, rows: result.rows, totals: result.totals, from: result.from, to: result.to };
       if (format === 'csv') return reportCsv(table);
-      const png = await svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to }));
+      const png = await renderChartPng({ definition: d, rows: result.rows, from: result.from, to: result.to });
       return reportXlsx(table, { png, ...DEFAULT_CHART_SIZE });
     };
     const path = `/v1/reports/${d.name}`;
@@ -84,7 +84,7 @@ export function reportRoutes(app: GatewayApp, s: Services): void {
     });
     addRoute(app, { method: 'get', path: `${path}/chart.png`, tag: 'reports', summary: `${d.title.en} as a PNG chart`, query: chartQuery, produces: ['image/png'] }, async ({ actor, query: q, c }) => {
       const result = await run(actor, q);
-      const png = await svgToPng(renderChartSvg({ definition: d, rows: result.rows, from: result.from, to: result.to, width: q.width, height: q.height }));
+      const png = await renderChartPng({ definition: d, rows: result.rows, from: result.from, to: result.to, width: q.width, height: q.height });
       return c.body(png as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/png' });
     });
   }
