@@ -144,6 +144,15 @@ describe.each(DIALECTS)('coupon campaigns on %s', (dialect) => {
     });
   });
 
+  it('creates a campaign once when the same client id arrives twice at once', async () => {
+    const id = fixedUlid('campaign-twice');
+    const input = { campaignId: id, name: '重试', couponDefId: 'C10', target: { kind: 'tier', tierId: 'gold' } } as const;
+    const [a, b] = await Promise.all([fx.services.campaigns.create(f.system, input), fx.services.campaigns.create(f.system, input)]);
+    expect([a.id, b.id]).toEqual([id, id]);
+    const rows = await marketingDb(fx.gdb).selectFrom('coupon_campaigns').select('id').where('id', '=', id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('issues single coupons once per key and member (the birthday coupon path)', async () => {
     const input = { definitionId: 'C10', memberIds: [f.memberIds[3]!, f.memberIds[4]!], idempotencyKey: 'birthday:2026-03-01', validFrom: Date.parse('2026-03-01T00:00:00+08:00'), validUntil: Date.parse('2026-04-01T00:00:00+08:00') };
     const first = await fx.services.coupons.issue(f.system, input);

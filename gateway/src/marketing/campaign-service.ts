@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { writeAudit } from '../audit/audit-log.js';
 import { require } from '../auth/permissions.js';
 import type { Actor, Clock } from '../context.js';
-import { inTransaction, type GatewayDb } from '../db/database.js';
+import { inTransaction, isUniqueViolation, type GatewayDb } from '../db/database.js';
 import { GatewayError, notFound } from '../errors.js';
 import type { NotificationService } from '../notifications/index.js';
 import { toPage, type Page, type PageQuery } from '../pagination.js';
@@ -230,10 +230,16 @@ export class CampaignService {
       created_at: now,
       updated_at: now,
     };
-    await inTransaction(this.gdb, async (trx) => {
-      await (trx as unknown as Kysely<MarketingDatabase>).insertInto('coupon_campaigns').values(row).execute();
-      await writeAudit(trx, actor, now, { action: 'campaign.create', entityType: 'campaign', entityId: row.id, after: { name: row.name, couponDefId: row.definition_id, target: target.kind, holdoutPerMille: row.holdout_per_mille } });
-    });
+    try {
+      await inTransaction(this.gdb, async (trx) => {
+        await (trx as unknown as Kysely<MarketingDatabase>).insertInto('coupon_campaigns').values(row).execute();
+        await writeAudit(trx, actor, now, { action: 'campaign.create', entityType: 'campaign', entityId: row.id, after: { name: row.name, couponDefId: row.definition_id, target: target.kind, holdoutPerMille: row.holdout_per_mille } });
+      });
+    } catch (error) {
+      // The same client id created at the same moment by a retry: the first one stands.
+      if (input.campaignId !== undefined && isUniqueViolation(error)) return this.create(actor, raw);
+      throw error;
+    }
     return toCampaign(row);
   }
 
