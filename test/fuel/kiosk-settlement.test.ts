@@ -12,7 +12,7 @@ import { DeviceBus } from '../../terminal/src/bus/device-bus.js';
 import { CheckoutMachine } from '../../terminal/src/checkout/index.js';
 import { createDevice } from '../../terminal/src/devices/device-factory.js';
 import { deviceMapFromSimulator } from '../../terminal/src/devices/simulator-device-map.js';
-import { ForecourtKiosk, KioskError } from '../../terminal/src/forecourt/index.js';
+import { ForecourtKiosk, KioskError, settledInJournal } from '../../terminal/src/forecourt/index.js';
 import { LocalStore } from '../../terminal/src/store/index.js';
 import { STORE_ID, T0_MS } from '../terminal/store/fixtures/records.js';
 
@@ -141,6 +141,32 @@ describe('settling pump deliveries at the kiosk', () => {
     await until('pump 2 idle', pumpOf(a, 2, (s) => s.state === 'idle'));
   });
 
+  it('stop, resume and emergency stop from the kiosk; two pumps settled in one sale, both released', async () => {
+    await a.kiosk.authorize(1, { kind: 'full' });
+    await a.kiosk.authorize(2, { kind: 'full' });
+    fcc.liftNozzle(1, 2);
+    fcc.liftNozzle(2, 4);
+    await until('both fueling', () => pumpOf(a, 1, (s) => s.state === 'fueling')() && pumpOf(a, 2, (s) => s.state === 'fueling')());
+    await a.kiosk.stop(1);
+    await until('paused', pumpOf(a, 1, (s) => s.state === 'paused'));
+    expect(await outcome(a.kiosk.stop(3))).toBe('NOT_AUTHORIZED');
+    await a.kiosk.resume(1);
+    await until('fueling again', pumpOf(a, 1, (s) => s.state === 'fueling'));
+    await b.kiosk.emergencyStop();
+    const one = await until('1 finished', pumpOf(a, 1, (s) => s.state === 'finished'));
+    const two = await until('2 finished', pumpOf(a, 2, (s) => s.state === 'finished'));
+    fcc.hangUpNozzle(1);
+    fcc.hangUpNozzle(2);
+    await a.kiosk.settle(1);
+    await a.kiosk.settle(2);
+    const sale = payCash(a);
+    expect(sale.lines.map((l) => [l.sku, l.quantityMilli, l.grossFen, l.fuel!.pumpNo])).toEqual([
+      ['FUEL-95', one.status.transaction!.volumeMilliLitre, one.status.transaction!.amountFen, 1],
+      ['FUEL-0', two.status.transaction!.volumeMilliLitre, two.status.transaction!.amountFen, 2],
+    ]);
+    await until('both released', () => pumpOf(b, 1, (s) => s.state === 'idle')() && pumpOf(b, 2, (s) => s.state === 'idle')());
+  });
+
   it('a pump offline mid-fueling: settled from the last reported figures, flagged, released when the pump is back', async () => {
     await a.kiosk.authorize(3, { kind: 'amount', amountFen: 30_000 });
     fcc.liftNozzle(3, 3);
@@ -166,5 +192,50 @@ describe('settling pump deliveries at the kiosk', () => {
     await until('pump 3 released once back', pumpOf(b, 3, (s) => s.state === 'idle' && s.transaction === null));
     // the figures the pump reported when it came back are the ones the sale was settled with
     expect(fcc.totalizers(3).find((t) => t.nozzleNo === 3)!.volumeMilliLitre).toBe(last.volumeMilliLitre);
+  });
+
+  it('a restarted till releases a delivery it had paid and gives back one it had not', async () => {
+    const restarted = (checkout: CheckoutMachine) =>
+      new ForecourtKiosk({ bus: a.bus, checkout, tillId: a.id, isSettled: (pumpNo, txId) => settledInJournal(a.store, pumpNo, txId) });
+    // paid, but the pump went offline before it could be released; then the till restarts
+    await a.kiosk.authorize(1, { kind: 'volume', volumeMilliLitre: 3_000 });
+    fcc.liftNozzle(1, 1);
+    await until('finished', pumpOf(a, 1, (s) => s.state === 'finished'));
+    fcc.hangUpNozzle(1);
+    await a.kiosk.settle(1);
+    fcc.pumpOffline(1);
+    await until('offline', pumpOf(a, 1, (s) => s.state === 'offline'));
+    payCash(a);
+    a.kiosk.close();
+    const afterRestart = restarted(a.checkout);
+    try {
+      fcc.pumpOnline(1);
+      await until('released after the restart', () => fcc.status(1).state === 'idle');
+      expect(fcc.status(1)).toMatchObject({ transaction: null });
+    } finally {
+      afterRestart.close();
+    }
+    // in the basket, unpaid, when the till restarts with an empty basket: given back for another till
+    const second = restarted(a.checkout);
+    await second.authorize(2, { kind: 'volume', volumeMilliLitre: 2_000 });
+    fcc.liftNozzle(2, 1);
+    await until('finished', () => second.pump(2)?.status.state === 'finished');
+    fcc.hangUpNozzle(2);
+    await second.settle(2);
+    expect(fcc.status(2).lockedBy).toBe(a.id);
+    second.close();
+    const freshCheckout = new CheckoutMachine({ store: a.store, clock: { nowMs: () => T0_MS }, identity: { storeId: STORE_ID, terminalId: a.id, receiptPrefix: 'A2-' }, verifyManagerPin: async () => null });
+    const third = restarted(freshCheckout);
+    try {
+      fcc.pumpOffline(2); // any status change of the pump shows the restarted till its old lock
+      await until('unlocked after the restart', () => fcc.status(2).lockedBy === undefined);
+      fcc.pumpOnline(2);
+      await until('b sees pump 2 to settle', pumpOf(b, 2, (s) => s.state === 'finished' && s.lockedBy === undefined));
+      await b.kiosk.settle(2);
+      expect(payCash(b).lines[0]).toMatchObject({ quantityMilli: 2_000 });
+    } finally {
+      third.close();
+      freshCheckout.close();
+    }
   });
 });

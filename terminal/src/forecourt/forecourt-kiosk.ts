@@ -4,7 +4,8 @@
 // after the sale is durable in the journal, and unlocked when the basket drops it unpaid.
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { pino, type Logger } from 'pino';
-import type { FuelGrade, LocalizedText, Preset, PumpStatus } from '@pos/protocol';
+import type { FuelGrade, LocalizedText, Preset, PumpStatus, SaleCommittedBody } from '@pos/protocol';
+import type { LocalStore } from '../store/local-store.js';
 import type { DeviceBus } from '../bus/device-bus.js';
 import { DeviceError, deviceErrorText } from '../bus/device-error.js';
 import type { DeviceEvent } from '../bus/device-events.js';
@@ -46,6 +47,11 @@ export interface ForecourtKioskOptions {
   /** This till's id at the controller (the terminal id). */
   tillId: string;
   gradeSkus?: Readonly<Record<FuelGrade, string>>;
+  /**
+   * Whether this till's journal holds a sale of that delivery. Lets a restarted till finish what it left: a delivery
+   * still locked by this till is released when it was paid, unlocked when it was not (and is in no parked basket).
+   */
+  isSettled?: (pumpNo: number, controllerTransactionId: string) => boolean;
   logger?: Logger;
 }
 
@@ -54,6 +60,26 @@ const key = (pumpNo: number, transactionId: string) => `${pumpNo}/${transactionI
 const SETTLEABLE = new Set<PumpStatus['state']>(['finished', 'offline', 'error']);
 /** At most this many sales' pumps wait for their release at once (a pump stays offline for a while). */
 const MAX_PENDING_RELEASES = 99;
+/** How far back a restarted till looks in its journal for the sale of a delivery it still holds. */
+const MAX_JOURNAL_LOOKBACK = 2_000;
+
+/**
+ * Looks for a sale of the delivery among the last journal entries (a restart finds only recent ones; a delivery
+ * locked and paid further back is released by hand from the page).
+ */
+export function settledInJournal(store: LocalStore, pumpNo: number, controllerTransactionId: string): boolean {
+  let seq = Math.max(0, store.journal.journalSize() - MAX_JOURNAL_LOOKBACK);
+  for (;;) {
+    const page = store.journal.journalAfter(seq, 200);
+    if (page.length === 0) return false;
+    for (const entry of page) {
+      if (entry.type !== 'saleCommitted') continue;
+      const sale = entry.body as SaleCommittedBody;
+      if (sale.lines.some((l) => l.fuel?.pumpNo === pumpNo && l.fuel.controllerTransactionId === controllerTransactionId)) return true;
+    }
+    seq = page[page.length - 1]!.journalSeq;
+  }
+}
 
 export class ForecourtKiosk {
   private readonly pumpsSubject = new BehaviorSubject<readonly KioskPump[]>([]);
@@ -66,6 +92,10 @@ export class ForecourtKiosk {
   /** Paid deliveries whose pump is not released yet (offline pump, lost link): retried on the pump's next status. */
   private readonly toRelease = new Map<string, Held>();
   private releasedSaleId: string | null = null;
+  /** Lock requests in flight: the pump's status shows our lock before the reply arrives. */
+  private readonly locking = new Set<string>();
+  /** Our locks found on the controller that this kiosk did not take (a restart), already dealt with. */
+  private readonly recovered = new Set<string>();
 
   constructor(private readonly options: ForecourtKioskOptions) {
     this.gradeSkus = options.gradeSkus ?? DEFAULT_GRADE_SKUS;
@@ -111,7 +141,12 @@ export class ForecourtKiosk {
     if (!SETTLEABLE.has(pump.status.state)) throw new KioskError('NOT_SETTLEABLE', TEXT.NOT_SETTLEABLE, 'NOT_FINISHED');
     const k = key(pumpNo, tx.transactionId);
     if (this.toRelease.has(k)) throw new KioskError('PUMP_REFUSED', deviceErrorText('UNKNOWN_TRANSACTION'), 'UNKNOWN_TRANSACTION');
-    await this.command({ type: 'lockPumpTransaction', pumpNo, transactionId: tx.transactionId, tillId: this.options.tillId });
+    this.locking.add(k);
+    try {
+      await this.command({ type: 'lockPumpTransaction', pumpNo, transactionId: tx.transactionId, tillId: this.options.tillId });
+    } finally {
+      this.locking.delete(k);
+    }
     const wasHeld = this.held.has(k);
     this.held.set(k, { pumpNo, transactionId: tx.transactionId });
     const result = this.options.checkout.addFuel({
@@ -159,11 +194,35 @@ export class ForecourtKiosk {
     const next = [...others, { status: event.status, incomplete: event.incomplete }].sort((a, b) => a.status.pumpNo - b.status.pumpNo);
     this.pumpsSubject.next(next);
     const tx = event.status.transaction;
-    if (tx && event.status.state === 'finished') {
-      const k = key(event.status.pumpNo, tx.transactionId);
+    if (!tx) return;
+    const k = key(event.status.pumpNo, tx.transactionId);
+    if (event.status.lockedBy === this.options.tillId) this.recover(k, { pumpNo: event.status.pumpNo, transactionId: tx.transactionId });
+    if (event.status.state === 'finished') {
       const pending = this.toRelease.get(k);
       if (pending) void this.release(k, pending);
     }
+  }
+
+  /** A lock of ours this kiosk does not know (it restarted): release it if paid, keep it if parked, else give it back. */
+  private recover(k: string, h: Held): void {
+    if (this.locking.has(k) || this.held.has(k) || this.toRelease.has(k) || this.recovered.has(k)) return;
+    if (this.recovered.size >= MAX_PENDING_RELEASES) this.recovered.clear();
+    this.recovered.add(k);
+    const state = this.options.checkout.state;
+    const parked = [...state.lines, ...state.suspended.flatMap((s) => s.lines)].some((l) => l.fuel && key(l.fuel.pumpNo, l.fuel.controllerTransactionId) === k);
+    if (parked) {
+      this.held.set(k, h);
+      return;
+    }
+    if (this.options.isSettled?.(h.pumpNo, h.transactionId)) {
+      this.log.info({ ...h }, 'paid before a restart: releasing the pump');
+      this.toRelease.set(k, h);
+      void this.release(k, h);
+      return;
+    }
+    this.log.info({ ...h }, 'locked before a restart and not paid: unlocking');
+    this.held.set(k, h);
+    void this.unlock(k);
   }
 
   /**

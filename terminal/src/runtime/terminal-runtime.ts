@@ -12,7 +12,7 @@ import { startCashierPage, toCashierView, type CashierPage, type CashierView } f
 import { LocalStore } from '../store/index.js';
 import { SyncClient } from '../sync/index.js';
 import { runPageCommand } from './page-commands.js';
-import { ForecourtKiosk, ShiftClose, toKioskPumpViews } from '../forecourt/index.js';
+import { ForecourtKiosk, ShiftClose, settledInJournal, toKioskPumpViews } from '../forecourt/index.js';
 import { receiptForSale } from './receipt-for-sale.js';
 import { formatYuan } from '@pos/protocol';
 import { RuleSet } from '@pos/engine';
@@ -156,7 +156,7 @@ export async function startTerminal(options: TerminalRuntimeOptions): Promise<Te
   );
 
   const kiosk = options.devices.some((d) => d.deviceClass === 'forecourt')
-    ? new ForecourtKiosk({ bus, checkout, tillId: enrolment.terminalId, logger: log })
+    ? new ForecourtKiosk({ bus, checkout, tillId: enrolment.terminalId, isSettled: (pumpNo, txId) => settledInJournal(store, pumpNo, txId), logger: log })
     : null;
   const shift = kiosk
     ? new ShiftClose({
