@@ -169,6 +169,10 @@ describe('HQ console', () => {
     await manager.getByTestId('nav-rules').click();
     await manager.getByTestId('active-version').waitFor();
     expect(await manager.getByRole('tab', { name: '草稿' }).count()).toBe(0);
+    // English on request, zh-CN by default.
+    await manager.getByText('EN', { exact: true }).click();
+    await see(manager.getByTestId('nav-members'), 'Members', true);
+    await see(manager.getByTestId('nav-rules'), 'Rules & campaigns', true);
     await hq.context().close();
     await manager.context().close();
   }, 120_000);

@@ -1,21 +1,25 @@
 // The console's frame: the menu (only the screens the role may use), who is signed in and where,
 // the language switch, and the screen of the current route.
 import { AuditOutlined, BarChartOutlined, ClusterOutlined, CreditCardOutlined, DashboardOutlined, ImportOutlined, LogoutOutlined, SettingOutlined, TeamOutlined, WalletOutlined } from '@ant-design/icons';
-import { Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
-import { useContext, type ReactNode } from 'react';
+import { Button, Layout, Menu, Segmented, Space, Spin, Tag, Typography } from 'antd';
+import { Suspense, lazy, useContext, type ComponentType, type ReactNode } from 'react';
 import { LangContext, useT } from './i18n.js';
 import { navigate, useRoute } from './router.js';
 import { ROLE_NAMES, useSession } from './session.js';
-import { AnalyticsPage } from './pages/analytics-page.js';
-import { AuditPage } from './pages/audit-page.js';
-import { CardsPage } from './pages/cards-page.js';
-import { DashboardPage } from './pages/dashboard-page.js';
-import { ImportExportPage } from './pages/import-export-page.js';
 import { MemberViewPage } from './pages/member-view-page.js';
 import { MembersPage } from './pages/members-page.js';
-import { OrganisationPage } from './pages/organisation-page.js';
-import { RulesPage } from './pages/rules-page.js';
-import { StoredValuePage } from './pages/stored-value-page.js';
+
+// Screens with charts or long forms load on first use, so signing in and searching members does not
+// wait for ECharts and the rule editor.
+const named = <K extends string>(load: () => Promise<Record<K, ComponentType<any>>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const AnalyticsPage = named(() => import('./pages/analytics-page.js'), 'AnalyticsPage');
+const AuditPage = named(() => import('./pages/audit-page.js'), 'AuditPage');
+const CardsPage = named(() => import('./pages/cards-page.js'), 'CardsPage');
+const DashboardPage = named(() => import('./pages/dashboard-page.js'), 'DashboardPage');
+const ImportExportPage = named(() => import('./pages/import-export-page.js'), 'ImportExportPage');
+const OrganisationPage = named(() => import('./pages/organisation-page.js'), 'OrganisationPage');
+const RulesPage = named(() => import('./pages/rules-page.js'), 'RulesPage');
+const StoredValuePage = named(() => import('./pages/stored-value-page.js'), 'StoredValuePage');
 
 interface Screen {
   key: string;
@@ -101,7 +105,9 @@ export function Shell() {
             </Button>
           </Space>
         </Layout.Header>
-        <Layout.Content style={{ padding: 24 }}>{page}</Layout.Content>
+        <Layout.Content style={{ padding: 24 }}>
+          <Suspense fallback={<Spin style={{ display: 'block', marginTop: 80 }} />}>{page}</Suspense>
+        </Layout.Content>
       </Layout>
     </Layout>
   );
