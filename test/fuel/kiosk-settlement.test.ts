@@ -123,6 +123,9 @@ describe('settling pump deliveries at the kiosk', () => {
     const txId = sale.lines[0]!.fuel!.controllerTransactionId;
     await expect(loser.bus.send({ type: 'lockPumpTransaction', pumpNo: 1, transactionId: txId, tillId: loser.id })).rejects.toMatchObject({ code: 'UNKNOWN_TRANSACTION' });
     expect(winner.store.journal.saleById(sale.saleId)!.body.lines[0]!.fuel!.controllerTransactionId).toBe(txId);
+    // no gateway here: journaled offline and waiting in the outbox like any shop sale
+    expect(sale.offline).toBe(true);
+    expect(winner.store.journal.pendingOutbox(50).some((e) => e.type === 'saleCommitted' && e.eventId === sale.eventId)).toBe(true);
   });
 
   it('a voided sale gives the delivery back, so another till can settle it', async () => {

@@ -57,7 +57,7 @@ export const KIOSK_PAGE_HTML = `<!doctype html>
   </section>
   <section>
     <table><tbody id="lines" data-testid="lines"></tbody></table>
-    <p><input id="code" data-testid="code-input" autocomplete="off"> <button id="scan" data-i18n="scan"></button></p>
+    <p><input id="code" data-testid="code-input" autocomplete="off"> <button id="scan" data-i18n="scan"></button><button id="coupon" data-testid="add-coupon" data-i18n="coupon"></button></p>
     <div id="member" data-testid="member"></div>
     <p><input id="phone" data-testid="phone-input" inputmode="tel" autocomplete="off"> <button id="attach" data-i18n="findMember"></button></p>
     <ul id="explanation" class="muted" data-testid="explanation"></ul>

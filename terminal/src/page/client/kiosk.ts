@@ -14,6 +14,7 @@ const TEXT: Record<string, { zh: string; en: string }> = {
   resume: { zh: '继续', en: 'Resume' },
   settle: { zh: '结算', en: 'Settle' },
   scan: { zh: '商品/会员码', en: 'Item / member code' },
+  coupon: { zh: '用券', en: 'Use coupon' },
   findMember: { zh: '查找会员', en: 'Find member' },
   fuelCard: { zh: '加油卡（储值）', en: 'Fuel card (stored value)' },
   cash: { zh: '现金', en: 'Cash' },
@@ -166,6 +167,11 @@ $('closeShift').addEventListener('click', () => send({ type: 'closeShift' }));
 $('scan').addEventListener('click', () => {
   const input = $('code') as HTMLInputElement;
   if (input.value.trim()) send({ type: 'scan', code: input.value.trim() });
+  input.value = '';
+});
+$('coupon').addEventListener('click', () => {
+  const input = $('code') as HTMLInputElement;
+  if (input.value.trim()) send({ type: 'addCoupon', couponId: input.value.trim() });
   input.value = '';
 });
 $('attach').addEventListener('click', () => {
