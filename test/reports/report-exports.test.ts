@@ -6,6 +6,10 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../gateway/harness.js';
 import { startTestGateway, type Client, type TestGateway } from '../gateway/http-harness.js';
+import { chartOption, MAX_CHART_CATEGORIES } from '../../gateway/src/reports/report-chart.js';
+import { daysBetween } from '../../gateway/src/reports/report-scope.js';
+import { salesByDay } from '../../gateway/src/reports/sales-by-day.js';
+import { topProducts } from '../../gateway/src/reports/top-products.js';
 import { seedReportWorld, type ReportWorld } from './report-fixture.js';
 
 const RANGE = 'from=2026-11-01&to=2026-11-03';
@@ -121,5 +125,17 @@ describe.each(DIALECTS)('report exports and charts on %s', (dialect) => {
     const bad = await getBytes(w.clients.hq, `/v1/reports/sales-by-day/chart.png?${RANGE}&width=5000`);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.bytes.toString('utf8')).error).toMatchObject({ code: 'VALIDATION', field: 'query.width' });
+  });
+});
+
+describe('chart options', () => {
+  it('a line keeps every day of a year; bars stop at the first MAX_CHART_CATEGORIES rows; amounts in yuan', () => {
+    const days = daysBetween('2026-01-01', '2027-01-01').map((date, i) => ({ date, paidFen: 100 * i, netFen: 50 * i }));
+    const line = chartOption({ definition: salesByDay, rows: days, from: '2026-01-01', to: '2027-01-01' }) as { series: { type: string; data: number[] }[] };
+    expect(line.series.map((x) => [x.type, x.data.length, x.data[365]])).toEqual([['line', 366, 365], ['line', 366, 182.5]]);
+    const products = Array.from({ length: 200 }, (_, i) => ({ name: `P${i}`, netFen: 1000 - i }));
+    const bars = chartOption({ definition: topProducts, rows: products, from: '2026-01-01', to: '2026-01-31' }) as { yAxis: { data: string[]; inverse: boolean }; series: { data: number[] }[] };
+    expect(bars.yAxis.data).toHaveLength(MAX_CHART_CATEGORIES);
+    expect([bars.yAxis.data[0], bars.yAxis.inverse, bars.series[0]!.data[0]]).toEqual(['P0', true, 10]);
   });
 });

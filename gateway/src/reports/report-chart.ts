@@ -17,6 +17,8 @@ export const MIN_CHART_PX = 200;
 export const MAX_CHART_PX = 2400;
 /** More bars or slices than this are unreadable: the chart shows the first ones (the rows are ranked or ordered). */
 export const MAX_CHART_CATEGORIES = 40;
+/** A line keeps every point of the longest range a report accepts (CLV's 1,100 days). */
+export const MAX_LINE_POINTS = 1100;
 
 export interface ChartInput {
   definition: ReportDefinition;
@@ -37,7 +39,7 @@ const display = (c: ReportColumn, v: unknown) => {
 /** The ECharts option for a report's rows (no animation: it is rendered once, on the server). */
 export function chartOption(input: ChartInput): echarts.EChartsCoreOption {
   const { definition: d } = input;
-  const rows = input.rows.slice(0, MAX_CHART_CATEGORIES);
+  const rows = input.rows.slice(0, d.chart.kind === 'line' ? MAX_LINE_POINTS : MAX_CHART_CATEGORIES);
   const column = (key: string) => {
     const c = d.columns.find((x) => x.key === key);
     if (!c) throw new Error(`report ${d.name}: chart column ${key} is not a column`);
@@ -69,7 +71,7 @@ export function chartOption(input: ChartInput): echarts.EChartsCoreOption {
     };
   }
   const horizontal = d.chart.kind === 'horizontalBar';
-  const categoryAxis = { type: 'category', data: categories, inverse: horizontal, axisLabel: { interval: 0, rotate: !horizontal && categories.length > 12 ? 45 : 0 } };
+  const categoryAxis = { type: 'category', data: categories, inverse: horizontal, axisLabel: { interval: categories.length > MAX_CHART_CATEGORIES ? 'auto' : 0, rotate: !horizontal && categories.length > 12 ? 45 : 0 } };
   const valueAxis = { type: 'value' };
   return {
     ...base,
