@@ -177,6 +177,35 @@ describe('HQ console', () => {
     await manager.context().close();
   }, 120_000);
 
+  it('never asks the API for what the role may not see, on any screen, for any role', async () => {
+    const expectedScreens: Record<string, string[]> = {
+      hq: ['dashboard', 'members', 'cards', 'stored-value', 'rules', 'marketing', 'organisation', 'import-export', 'audit'],
+      east: ['dashboard', 'members', 'cards', 'stored-value', 'rules', 'marketing', 'organisation', 'import-export'],
+      'sh01-manager': ['dashboard', 'members', 'cards', 'stored-value', 'rules', 'marketing', 'organisation', 'import-export'],
+      'sh01-cashier': ['dashboard', 'members', 'cards', 'stored-value', 'rules', 'marketing', 'organisation'],
+    };
+    for (const [username, screens] of Object.entries(expectedScreens)) {
+      const page = await signIn(username);
+      const refused: string[] = [];
+      page.on('response', (r) => {
+        if (r.url().includes('/v1/') && (r.status() === 403 || r.status() >= 500)) refused.push(`${r.status()} ${new URL(r.url()).pathname}`);
+      });
+      const shown = (await page.locator('[data-testid^="nav-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(4))));
+      expect(shown).toEqual(screens);
+      for (const screen of screens) {
+        await page.getByTestId(`nav-${screen}`).click();
+        await page.waitForTimeout(700);
+        for (const tab of await page.locator('.ant-tabs-nav .ant-tabs-tab').all()) {
+          await tab.click();
+          await page.waitForTimeout(400);
+        }
+        expect({ username, screen, errors: await page.locator('.ant-alert-error').allInnerTexts() }).toEqual({ username, screen, errors: [] });
+      }
+      expect({ username, refused }).toEqual({ username, refused: [] });
+      await page.context().close();
+    }
+  }, 180_000);
+
   it('finds a member by phone as you type, recharges by plan and the ledger moves', async () => {
     const page = await signIn('sh01-manager');
     await page.getByTestId('nav-members').click();

@@ -106,7 +106,7 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
             <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => navigate('members')} />
             <span data-testid="member-name">{m.name}</span>
             {m.tierId && <Tag color="gold">{m.tierId}</Tag>}
-            <Tag>{m.status}</Tag>
+            <Tag color={m.status === 'active' ? 'green' : 'default'}>{m.status === 'active' ? t('正常', 'active') : m.status}</Tag>
           </Space>
         }
         extra={
@@ -126,7 +126,7 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
         </Row>
         <Descriptions size="small" column={3} style={{ marginTop: 16 }}>
           <Descriptions.Item label={t('手机号', 'Phone')}><span data-testid="member-phone">{m.phone ?? '—'}</span></Descriptions.Item>
-          <Descriptions.Item label={t('性别', 'Gender')}>{m.gender ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('性别', 'Gender')}>{m.gender === 'female' ? t('女', 'female') : m.gender === 'male' ? t('男', 'male') : '—'}</Descriptions.Item>
           <Descriptions.Item label={t('生日', 'Birthday')}>{m.birthday ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('门店', 'Store')}>{session.storeName(m.storeId)}</Descriptions.Item>
           <Descriptions.Item label={t('地址', 'Address')}>{m.address ?? '—'}</Descriptions.Item>
