@@ -14,6 +14,8 @@ export interface GatewayProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (clean close) and wait for the exit. */
   stop(): Promise<void>;
+  /** The last 4,000 characters the gateway wrote to stderr (why it died, when it did). */
+  stderr(): string;
 }
 
 /** Starts the gateway on `databaseUrl` (port 0 = any free port) and waits until it listens. */
@@ -46,6 +48,7 @@ export function startGatewayProcess(databaseUrl: string, port = 0, timeoutMs = 6
         url,
         syncUrl: `${url.replace(/^http/, 'ws')}/v1/sync`,
         exited,
+        stderr: () => stderr,
         stop: async () => {
           if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
           await exited;

@@ -60,6 +60,13 @@ export async function openDatabase(databaseUrl?: string, options: { logger?: Log
     // connection at the next query, so this is logged, not fatal.
     const log = (options.logger ?? pino({ level: 'warn' })).child({ module: 'gateway/db' });
     pool.on('error', (error) => log.warn({ code: (error as { code?: string }).code, err: error.message }, 'idle PostgreSQL connection lost'));
+    // A connection cut while checked out (server restart between two queries of a transaction)
+    // emits 'error' on the client itself, which the pool handler above does not hear: the process
+    // crashed on it (found by chaos/pg-restart.ts). The query in flight fails on its own; the dead
+    // client is dropped by the pool at release (not queryable).
+    pool.on('connect', (client) => {
+      client.on('error', (error) => log.warn({ code: (error as { code?: string }).code, err: error.message }, 'PostgreSQL connection lost while in use'));
+    });
     db = new Kysely<GatewayDatabase>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const path = (databaseUrl ?? DEFAULT_SQLITE_PATH).replace(/^sqlite:(\/\/)?/, '');
