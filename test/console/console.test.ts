@@ -266,6 +266,16 @@ describe('HQ console', () => {
     await page.getByTestId('campaign-ok').click();
     await see(page.getByTestId('campaign-table'), 'mj-100-20');
     await see(page.getByTestId('draft-valid'), '校验通过', true);
+    // A recharge plan through the structured editor (the JSON editor holds the rest).
+    await page.getByRole('button', { name: '添加或修改充值方案' }).click();
+    const planModal = page.locator('.ant-modal-wrap:visible');
+    await planModal.locator('#planId').fill('topup-1000');
+    await planModal.locator('#nameZh').fill('充1000送150');
+    await planModal.locator('#minPaid').fill('1000');
+    await planModal.locator('#bonus').fill('150');
+    await planModal.locator('.ant-modal-footer .ant-btn-primary').click();
+    await see(page.locator('body'), '¥1,000.00 → +¥150.00');
+    await see(page.getByTestId('draft-valid'), '校验通过', true);
 
     // 7 × 全麦面包 ¥15.80 + 2 × 鲜牛奶 ¥12.50 = ¥135.60: over both thresholds (满50减5 of the demo and 满100减20).
     await inputOf(page, 'preview-qty-0').fill('7');
@@ -299,6 +309,7 @@ describe('HQ console', () => {
     await page.getByTestId('publish').click();
     await page.getByTestId('publish-ok').click();
     await see(page.getByTestId('active-version'), 'v4', true);
+    await see(page.locator('body'), '充1000送150');
     // Pushed live to the connected terminal …
     await waitFor('the terminal to hold rule set v4', () => stack.terminal.store.activeRuleSet()?.version === 4, 15_000);
     // … which reports the version it runs when it connects: a reconnect shows it on the Terminals screen.

@@ -13,6 +13,7 @@ import { navigate } from '../router.js';
 import { useCan, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { TerminalsTable } from './organisation-page.js';
+import { RuleSections } from '../rule-sections.js';
 
 type Text = { zh: string; en: string };
 interface Campaign {
@@ -285,6 +286,9 @@ function DraftEditor({ draftId }: { draftId: string }) {
         <CampaignTable campaigns={d.content.campaigns ?? []} onRemove={(id) => void save({ ...d.content, campaigns: (d.content.campaigns ?? []).filter((c) => c.campaignId !== id) })} />
         <Button icon={<PlusOutlined />} style={{ marginTop: 8 }} onClick={() => setAdding(true)} data-testid="campaign-add">{t('添加活动', 'Add campaign')}</Button>
         <CampaignModal open={adding} onClose={() => setAdding(false)} onAdd={(c) => { setAdding(false); void save({ ...d.content, campaigns: [...(d.content.campaigns ?? []), c] }); }} />
+      </Card>
+      <Card>
+        <RuleSections content={d.content} save={(next) => void save(next)} />
       </Card>
       <Row gutter={16}>
         <Col span={12}>
