@@ -20,7 +20,7 @@ describe.each(DIALECTS)('member coupons to terminals on %s', (dialect) => {
   beforeAll(async () => {
     fx = await openServices(dialect);
     f = await seedMarketing(fx.services, 'TM');
-    snapshots = new SnapshotBuilder(fx.gdb);
+    snapshots = new SnapshotBuilder(fx.gdb, fx.clock);
     feed = new ChangeFeed(fx.gdb, snapshots, fx.clock, { pollMs: 60_000 });
     const t = await fx.services.hierarchy.createTerminal(f.system, { storeId: f.storeA1, name: 'till' });
     till = { merchantId: f.merchantId, storeId: f.storeA1, terminalId: t.id };
@@ -46,6 +46,14 @@ describe.each(DIALECTS)('member coupons to terminals on %s', (dialect) => {
       validUntil: Date.parse('2026-04-01T00:00:00+08:00'),
     });
     const birthdayCode = birthday.coupons[0]!.code;
+    // Already run out on the gateway's clock (2026-03-01): not sent.
+    await fx.services.coupons.issue(f.system, {
+      definitionId: 'C10',
+      memberIds: [f.memberIds[0]!],
+      idempotencyKey: 'january',
+      validFrom: Date.parse('2026-01-01T00:00:00+08:00'),
+      validUntil: Date.parse('2026-02-01T00:00:00+08:00'),
+    });
 
     // The change feed names every gold member (their coupons changed) and only them.
     const deltas = await feed.deltasSince(f.merchantId, before, fx.clock.now + 1);

@@ -28,7 +28,7 @@ export function createGatewaySync(gdb: GatewayDb, clock: Clock, services: Servic
   const keys = new TerminalKeyService(gdb, clock);
   const catalogue = new CatalogueService(gdb, clock);
   let endpoint: SyncEndpoint | null = null;
-  const snapshots = new SnapshotBuilder(gdb);
+  const snapshots = new SnapshotBuilder(gdb, clock);
   const feed = new ChangeFeed(gdb, snapshots, clock, { logger });
   return {
     keys,

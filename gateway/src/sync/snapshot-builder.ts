@@ -4,6 +4,7 @@
 import type { CardRecord, MemberRecord, SnapshotChunkBody, StoreSettings } from '@pos/protocol';
 import { CardStatus, MAX_MEMBER_COUPONS, newId } from '@pos/protocol';
 import type { GatewayDb } from '../db/database.js';
+import { type Clock, systemClock } from '../context.js';
 import { catalogueItemsAfter } from '../catalogue/catalogue-service.js';
 import { syncDb } from './sync-tables.js';
 import { marketingDb } from '../marketing/marketing-tables.js';
@@ -16,7 +17,11 @@ type ChunkItems = Omit<SnapshotChunkBody, 'snapshotId' | 'index' | 'last' | 'cur
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class SnapshotBuilder {
-  constructor(private readonly gdb: GatewayDb) {}
+  /** `clock` decides which member coupons have run out (default: the system clock). */
+  constructor(
+    private readonly gdb: GatewayDb,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /**
    * The chunks of one snapshot, in order; the last carries `cursor`. Pages are read lazily so a
@@ -156,6 +161,7 @@ export class SnapshotBuilder {
       .where('merchant_id', '=', merchantId)
       .where('member_id', 'in', ids)
       .where('status', '=', 'issued')
+      .where('valid_until', '>', this.clock.nowMs())
       .orderBy('member_id')
       .orderBy('valid_until')
       .orderBy('code')
