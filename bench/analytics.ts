@@ -102,7 +102,8 @@ try {
     const s0 = performance.now();
     await pgc.query('select count(*), sum(amount_fen) from sales where merchant_id = $1', [MERCHANT]);
     scanMs.push(performance.now() - s0);
-    const asOf = new Date(Date.parse('2026-10-31T00:00:00Z') - i * 86_400_000).toISOString().slice(0, 10);
+    // Periods in increasing order, as the monthly schedule writes them (each period's rows append to member_rfm's key).
+    const asOf = new Date(Date.parse('2026-10-31T00:00:00Z') + (i - RUNS + 1) * 86_400_000).toISOString().slice(0, 10);
     const j0 = performance.now();
     const { run } = await runner.run(MERCHANT, 'rfm-segments', { asOf, trigger: 'cli' });
     jobMs.push(performance.now() - j0);

@@ -14,6 +14,8 @@ export async function computeChurn(ctx: Pick<JobContext, 'gdb' | 'merchantId' | 
   const previousStart = addDays(ctx.asOf, -2 * periodDays);
   const inserted = await inTransaction(ctx.gdb, async (gtrx) => {
     const trx = gtrx as unknown as Kysely<JobsDatabase>;
+    // As in rfm-segments: aggregate in the order of sales_member_rfm_ix rather than in a hash table.
+    if (ctx.gdb.dialect === 'postgres') await sql`set local enable_hashagg = off`.execute(trx);
     await trx.deleteFrom('churn_signals').where('merchant_id', '=', ctx.merchantId).where('period', '=', ctx.asOf).execute();
     const r = await sql`
       with windowed as (

@@ -91,7 +91,13 @@ export async function computeRfmPeriod(ctx: Pick<JobContext, 'gdb' | 'merchantId
   const db = jobsDb(ctx.gdb);
   const inserted = await inTransaction(ctx.gdb, async (gtrx) => {
     const trx = gtrx as unknown as Kysely<JobsDatabase>;
-    if (ctx.gdb.dialect === 'postgres') await sql`set local work_mem = '256MB'`.execute(trx);
+    if (ctx.gdb.dialect === 'postgres') {
+      await sql`set local work_mem = '256MB'`.execute(trx);
+      // The planner prices a hash aggregate of a million groups below the ordered scan of
+      // sales_member_rfm_ix, but the hash table's cache misses make it about 3× slower (measured on
+      // 10M rows): within this transaction only, aggregate in index order.
+      await sql`set local enable_hashagg = off`.execute(trx);
+    }
     await trx.deleteFrom('member_rfm').where('merchant_id', '=', ctx.merchantId).where('period', '=', ctx.asOf).execute();
     const select = rfmSelectSql(ctx.gdb.dialect, ctx.merchantId, ctx.asOf, config, ctx.startedAt);
     if (ctx.gdb.dialect === 'sqlite') {

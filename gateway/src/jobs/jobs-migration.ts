@@ -57,6 +57,11 @@ export const jobsAnalyticsMigration: Migration = {
       .addColumn('computed_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('member_rfm_pk', ['merchant_id', 'period', 'member_id'])
       .execute();
+    // The RFM and churn jobs read every sale of a merchant grouped by member: with this covering index
+    // the database streams them in member order from the index alone (a group aggregate, no hash
+    // table of a million members; 3× faster on 10M rows, bench/analytics.ts), at the cost of one more
+    // index entry per synced sale.
+    await db.schema.createIndex('sales_member_rfm_ix').on('sales').columns(['merchant_id', 'member_id', 'business_date', 'kind', 'amount_fen']).execute();
     await db.schema.createIndex('member_rfm_segment_ix').on('member_rfm').columns(['merchant_id', 'period', 'segment']).execute();
 
     await db.schema
