@@ -33,6 +33,7 @@ describe.each(DIALECTS)('member jobs on %s', (dialect) => {
           { tierId: 'gold', name: name('金卡'), growthThreshold: 200 },
         ],
         growth: { signInGrowth: 5, reviewGrowth: 20, reviewMinPaidFen: 5_000 },
+        coupons: [{ couponDefId: 'birthday-gift', kind: 'amountOff', offFen: 1_000, name: name('生日礼券'), validFrom: '2026-01-01T00:00:00+08:00', validTo: '2027-12-31T00:00:00+08:00' }],
       },
     });
     await s.ruleSets.publish(f.system, draft.id);
@@ -160,6 +161,20 @@ describe.each(DIALECTS)('member jobs on %s', (dialect) => {
     expect(await computeReminders(ctx)).toEqual({ rowsTouched: 0, summary: { eventDate: '2026-12-03', birthday: 0, anniversary: 0, coupons: 0 } });
     expect(calls.length).toBe(2);
     expect(await jobsDb(fx.gdb).selectFrom('member_reminders').select(['date', 'member_id', 'kind', 'event_date', 'coupon_id']).where('merchant_id', '=', f.merchantId).orderBy('kind').orderBy('member_id').execute()).toEqual(expected);
+  });
+
+  it('reminders through the real CouponIssuer: the reminded member holds one issued coupon, its id on the reminder', async () => {
+    await writeJobSettings(fx.gdb, f.merchantId, { reminders: { daysAhead: 3, couponDefinitionId: 'birthday-gift' } }, 1);
+    const { run } = await runner.run(f.merchantId, 'reminders', { asOf: '2026-12-01', trigger: 'manual' });
+    expect([run.outcome, run.rowsTouched, run.summary]).toEqual(['succeeded', 1, { eventDate: '2026-12-04', birthday: 1, anniversary: 0, coupons: 1 }]);
+    const reminder = await jobsDb(fx.gdb).selectFrom('member_reminders').select(['member_id', 'kind', 'coupon_id']).where('merchant_id', '=', f.merchantId).where('date', '=', '2026-12-01').execute();
+    const coupons = await fx.gdb.db
+      .selectFrom('member_coupons' as never)
+      .select(['id', 'member_id', 'definition_id', 'status', 'idempotency_key'] as never[])
+      .where('merchant_id' as never, '=', f.merchantId as never)
+      .execute();
+    expect(coupons).toEqual([{ id: reminder[0]!.coupon_id, member_id: m.R, definition_id: 'birthday-gift', status: 'issued', idempotency_key: `reminder:birthday:2026-12-01:${m.R}` }]);
+    expect(reminder).toEqual([{ member_id: m.R, kind: 'birthday', coupon_id: expect.stringMatching(/^[0-9A-Z]{26}$/) }]);
   });
 
   it('29 February birthdays are remembered on the 28th in other years', () => {

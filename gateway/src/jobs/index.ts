@@ -1,7 +1,6 @@
 // Jobs inside the gateway: the runner (runs table, idempotent per period), the schedule, the HTTP
 // routes and the job list. `createJobRunner(services)` wires the runner over the gateway's services.
 import type { Services } from '../services.js';
-import type { CouponIssuerPort } from './job-definition.js';
 import { JOBS } from './job-registry.js';
 import { JobRunner } from './job-runner.js';
 
@@ -14,7 +13,6 @@ export { JOB_NAMES, type JobName, type JobDefinition, type JobContext, type JobR
 export { jobsDb, type JobsDatabase } from './jobs-tables.js';
 
 export function createJobRunner(s: Services, options: { staleRunAfterMs?: number } = {}): JobRunner {
-  // The marketing engineer's CouponIssuer, when the services carry one (the optional birthday coupon).
-  const couponIssuer = (s as Services & { coupons?: CouponIssuerPort }).coupons;
-  return new JobRunner({ gdb: s.gdb, clock: s.clock, log: s.log, ledger: s.ledger, growth: s.growth, couponIssuer }, JOBS, options);
+  // The marketing CouponIssuer issues the reminders' optional coupon.
+  return new JobRunner({ gdb: s.gdb, clock: s.clock, log: s.log, ledger: s.ledger, growth: s.growth, couponIssuer: s.coupons }, JOBS, options);
 }
