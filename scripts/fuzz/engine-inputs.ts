@@ -55,12 +55,13 @@ export async function fuzzEngineInputs(options: EngineOptions): Promise<FuzzResu
     if (Array.isArray(old)) return random() < 0.5 ? [] : [...old, ...old];
     return old;
   };
-  const mutate = (i: number): unknown => {
+  const jsonValues = fc.sample(fc.jsonValue({ maxDepth: 2 }), { numRuns: 2_000, seed: options.seed });
+  const mutate = (_i: number): unknown => {
     let value = example;
     for (let edits = 1 + randomInt(random, 3); edits > 0; edits -= 1) {
       const path = pickOne(random, paths);
       const r = random();
-      const replacement = r < 0.1 ? undefined : r < 0.55 ? sameType(valueAt(value, path)) : r < 0.85 ? oddValue(random) : fc.sample(fc.jsonValue({ maxDepth: 2 }), { numRuns: 1, seed: options.seed + i + edits })[0];
+      const replacement = r < 0.1 ? undefined : r < 0.55 ? sameType(valueAt(value, path)) : r < 0.85 ? oddValue(random) : pickOne(random, jsonValues);
       value = setAt(value, path, replacement);
     }
     return value;
