@@ -43,6 +43,7 @@ export function toCashierView(state: CheckoutState, extras: CashierViewExtras): 
           points: member.context.pointsLots.reduce((sum, lot) => sum + lot.points, 0),
           storedValue: formatYuan(storedValueOf(member)),
           storedValueFen: storedValueOf(member),
+          coupons: member.member.coupons?.length ?? 0,
         }
       : null,
     pointsEarned: priced?.points.earned ?? 0,

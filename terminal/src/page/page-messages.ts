@@ -23,6 +23,8 @@ export const PageCommand = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resume'), suspendId: z.string().min(1).max(64) }),
   z.object({ type: z.literal('redeemPoints'), points: z.union([z.number().int().min(0).max(100_000_000), z.literal('max')]) }),
   z.object({ type: z.literal('addCoupon'), couponId: z.string().min(1).max(64) }),
+  /** Presents the attached member's own coupons (from the member record) that are valid now. */
+  z.object({ type: z.literal('applyMemberCoupons') }),
   /** Pays with the given tenders; the amounts must cover what is due (cash may exceed it). */
   z.object({ type: z.literal('pay'), tenders: z.array(CashierTender).min(1).max(5) }),
   z.object({ type: z.literal('newSale') }),
@@ -64,6 +66,8 @@ export interface CashierView {
     points: number;
     storedValue: string;
     storedValueFen: number;
+    /** Coupons the member record carries (the till presents those valid now). */
+    coupons?: number;
   } | null;
   pointsEarned: number;
   explanation: LocalizedText[];

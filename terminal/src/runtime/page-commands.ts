@@ -75,6 +75,8 @@ export async function runPageCommand(
       return orRefuse(checkout.redeemPoints(command.points));
     case 'addCoupon':
       return orRefuse(checkout.applyCoupon({ couponId: command.couponId, couponDefId: command.couponId.split(':')[0]! }));
+    case 'applyMemberCoupons':
+      return orRefuse(checkout.applyMemberCoupons());
     case 'pay': {
       if (checkout.state.phase !== 'tendering') orRefuse(checkout.startTendering());
       for (const tender of command.tenders) {

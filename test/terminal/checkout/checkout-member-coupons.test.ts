@@ -4,6 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { card, cardNoOf, ean13Of, member } from '../store/fixtures/records.js';
 import { type Fixture, checkoutFixture } from './checkout-fixture.js';
+import { runPageCommand } from '../../../terminal/src/runtime/page-commands.js';
+import type { DeviceBus } from '../../../terminal/src/bus/index.js';
 
 const WATER_CODE = ean13Of(1);
 
@@ -34,6 +36,14 @@ describe('checkout: member coupons from the member record', () => {
     });
   });
   afterEach(() => f.close());
+
+  it("the cashier page's applyMemberCoupons command reaches the checkout", async () => {
+    f.machine.scan(WATER_CODE);
+    f.machine.identifyByCard({ cardNo: cardNoOf(9) });
+    // The command touches no device: the bus is not used.
+    await runPageCommand({ type: 'applyMemberCoupons' }, f.machine, {} as DeviceBus);
+    expect(f.machine.state.coupons).toEqual([{ couponId: 'OFF1:NOW', couponDefId: 'OFF1' }]);
+  });
 
   it('presents the coupons valid now, and not again while the sale that used one is unacked', () => {
     f.machine.scan(WATER_CODE);

@@ -28,6 +28,7 @@ const TEXT: Record<string, { zh: string; en: string }> = {
   points: { zh: '积分', en: 'Points' },
   balance: { zh: '储值余额', en: 'Stored value' },
   willEarn: { zh: '本单可得积分', en: 'Points this sale' },
+  useCoupons: { zh: '使用会员券', en: 'Use member coupons' },
   change: { zh: '找零', en: 'Change' },
   remove: { zh: '删除', en: 'Remove' },
   online: { zh: '已联网', en: 'online' },
@@ -86,7 +87,8 @@ function render(): void {
   $('explanation').innerHTML = view.explanation.map((e) => `<li>${esc(e[lang])}</li>`).join('');
   const m = view.member;
   $('member').innerHTML = m
-    ? `<strong>${t('member')}: ${esc(m.name)}</strong> ${m.maskedPhone ?? ''} ${m.cardNo ? `· ${m.cardNo}` : ''}<br>${t('points')} <span data-testid="member-points">${m.points}</span> · ${t('balance')} ¥<span data-testid="member-balance">${m.storedValue}</span>`
+    ? `<strong>${t('member')}: ${esc(m.name)}</strong> ${m.maskedPhone ?? ''} ${m.cardNo ? `· ${m.cardNo}` : ''}<br>${t('points')} <span data-testid="member-points">${m.points}</span> · ${t('balance')} ¥<span data-testid="member-balance">${m.storedValue}</span>` +
+      (m.coupons ? ` <button id="memberCoupons" data-testid="member-coupons">${t('useCoupons')} (${m.coupons})</button>` : '')
     : `<span class="muted">${t('noMember')}</span>`;
   const totals = view.totals;
   $('totals').innerHTML = totals
@@ -116,6 +118,9 @@ $('scan').addEventListener('click', () => {
 $('attach').addEventListener('click', () => {
   const input = $('phone') as HTMLInputElement;
   if (input.value.trim()) send({ type: 'attachMemberByPhone', phone: input.value.trim() });
+});
+$('member').addEventListener('click', (event) => {
+  if ((event.target as HTMLElement).id === 'memberCoupons') send({ type: 'applyMemberCoupons' });
 });
 $('lines').addEventListener('click', (event) => {
   const lineNo = (event.target as HTMLElement).dataset.void;
