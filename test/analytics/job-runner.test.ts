@@ -67,6 +67,10 @@ describe.each(DIALECTS)('job runner on %s', (dialect) => {
     expect([future.status, future.body.error.field]).toEqual([400, 'asOf']);
     expect((await manager.post('/v1/jobs/rfm-segments/run', {})).status).toBe(403);
     expect((await manager.get('/v1/jobs/runs')).status).toBe(403);
+    const openapi = await t.client.get('/openapi.json');
+    expect(Object.keys(openapi.body.paths).filter((p) => /^\/v1\/(jobs|analytics)/.test(p))).toEqual([
+      '/v1/jobs', '/v1/jobs/{name}/run', '/v1/jobs/runs', '/v1/jobs/settings', '/v1/analytics/rfm', '/v1/analytics/churn', '/v1/analytics/reminders', '/v1/analytics/behaviours',
+    ]);
   });
 
   it('a second run of a succeeded period is a no-op that reports the first run', async () => {
