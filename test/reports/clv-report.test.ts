@@ -12,6 +12,7 @@ import {
   type BgNbdParams,
   type GammaGammaParams,
 } from '../../gateway/src/analytics/clv/index.js';
+import { evenSample } from '../../gateway/src/reports/clv-report.js';
 import { salesDb, type SaleFactTable } from '../../gateway/src/sales/index.js';
 import { DIALECTS } from '../gateway/harness.js';
 import { login, startTestGateway, type Client, type TestGateway } from '../gateway/http-harness.js';
@@ -166,7 +167,7 @@ describe.each(DIALECTS)('clv report on %s', (dialect) => {
     const r = await hq.get(`/v1/reports/clv?from=2025-01-01&to=2025-12-31&storeId=${merchant.storeB1}&limit=1000`);
     expect(r.status).toBe(200);
     const meta = r.body.meta;
-    expect(meta).toMatchObject({ members: 80, fitted: { bgNbd: true, gammaGamma: true } });
+    expect(meta).toMatchObject({ members: 80, fitted: { bgNbd: true, gammaGamma: true }, fittedOn: { bgNbd: 80, gammaGamma: meta.repeatMembers } });
     expect(meta.repeatMembers).toBeGreaterThanOrEqual(MIN_REPEATS);
     const bg = meta.bgNbd as BgNbdParams;
     const gg = meta.gammaGamma as GammaGammaParams;
@@ -194,3 +195,12 @@ describe.each(DIALECTS)('clv report on %s', (dialect) => {
 });
 
 const MIN_REPEATS = 5;
+
+describe('the fit sample', () => {
+  it('keeps every member up to the bound, else an even sample in member order', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => i);
+    expect(evenSample(ten, 10)).toBe(ten);
+    expect(evenSample(ten, 4)).toEqual([0, 2, 5, 7]);
+    expect(evenSample(ten, 1)).toEqual([0]);
+  });
+});

@@ -14,7 +14,9 @@ import {
   type BgNbdParams,
   type GammaGammaParams,
   type MemberActivity,
+  type MemberClvScore,
 } from '../analytics/clv/index.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { GatewayError } from '../errors.js';
 import { salesDb } from '../sales/index.js';
 import { col, type ReportDefinition } from './report-definition.js';
@@ -26,6 +28,23 @@ export const MAX_CLV_PURCHASE_DAYS = 2_000_000;
 export const MIN_MEMBERS_TO_FIT = 20;
 export const MIN_REPEAT_MEMBERS_TO_FIT = 5;
 export const MAX_CLV_ROWS = 1000;
+/**
+ * The fits run on at most this many members (an even sample by member id when there are more):
+ * plenty for four and three parameters (CDNOW has 2,357 customers), and it bounds the optimiser's
+ * work on the event loop, also when it fails to converge.
+ */
+export const MAX_FIT_MEMBERS = 20_000;
+/** Members scored per slice; the event loop gets a turn between slices. */
+const SCORE_SLICE = 2_000;
+
+/** Every k-th of `items` so that at most `max` remain (all of them when there are fewer). */
+export function evenSample<T>(items: readonly T[], max: number): readonly T[] {
+  if (items.length <= max) return items;
+  const step = items.length / max;
+  return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]!);
+}
+
+const byClv = (p: MemberClvScore, q: MemberClvScore) => q.clvFen - p.clvFen || (p.memberId < q.memberId ? -1 : p.memberId > q.memberId ? 1 : 0);
 
 const positive = z.coerce.number().positive().finite().optional();
 
@@ -112,7 +131,7 @@ export const clvReport: ReportDefinition = {
         if (members.length < MIN_MEMBERS_TO_FIT) {
           throw insufficient(`期内购买会员 ${members.length} 人，少于拟合所需 ${MIN_MEMBERS_TO_FIT} 人 / ${members.length} members bought in the range; fitting BG/NBD needs ${MIN_MEMBERS_TO_FIT} (or give r, alpha, a, b)`);
         }
-        const f = fitBgNbd(members);
+        const f = fitBgNbd(evenSample(members, MAX_FIT_MEMBERS));
         bgNbd = f.params;
         fit.bgNbdLogLikelihood = f.logLikelihood;
       }
@@ -120,7 +139,7 @@ export const clvReport: ReportDefinition = {
         if (repeaters.length < MIN_REPEAT_MEMBERS_TO_FIT) {
           throw insufficient(`复购会员 ${repeaters.length} 人，少于拟合所需 ${MIN_REPEAT_MEMBERS_TO_FIT} 人 / ${repeaters.length} repeat buyers; fitting Gamma-Gamma needs ${MIN_REPEAT_MEMBERS_TO_FIT} (or give p, q, v)`);
         }
-        const spends = repeaters.map((m) => ({ frequency: m.frequency, meanSpend: m.meanSpendFen }));
+        const spends = evenSample(repeaters, MAX_FIT_MEMBERS).map((m) => ({ frequency: m.frequency, meanSpend: m.meanSpendFen }));
         // Start where p·v/(q−1) is the mean spend: from (1, 1, 1) the simplex does not reach fen-sized ν in its budget.
         const meanSpend = spends.reduce((sum, x) => sum + x.meanSpend, 0) / spends.length;
         const f = fitGammaGamma(spends, { p: 1, q: 2, v: meanSpend });
@@ -131,13 +150,19 @@ export const clvReport: ReportDefinition = {
       if (error instanceof ClvError) throw insufficient(`模型无法拟合 / the models cannot be fitted to this data: ${error.message}`);
       throw error;
     }
-    let scores;
+    const horizon = {
+      periods: query.horizonPeriods as number,
+      periodLength: (query.periodDays as number) / unitDays,
+      discountRatePerPeriod: query.discountRatePerPeriod as number,
+    };
+    const scores: MemberClvScore[] = [];
     try {
-      scores = rankMembersByClv(bgNbd, gammaGamma, members, {
-        periods: query.horizonPeriods as number,
-        periodLength: (query.periodDays as number) / unitDays,
-        discountRatePerPeriod: query.discountRatePerPeriod as number,
-      });
+      // Scored in slices with a turn of the event loop between them, then ranked as rankMembersByClv ranks.
+      for (let i = 0; i < members.length; i += SCORE_SLICE) {
+        scores.push(...rankMembersByClv(bgNbd, gammaGamma, members.slice(i, i + SCORE_SLICE), horizon));
+        if (i + SCORE_SLICE < members.length) await yieldToEventLoop();
+      }
+      scores.sort(byClv);
     } catch (error) {
       // a = 1 or q ≤ 1 leave the expectations undefined: the data (or the given parameters) do not support a CLV.
       if (error instanceof ClvError) throw insufficient(`无法计算终身价值 / CLV is undefined for these parameters: ${error.message}`);
@@ -173,6 +198,8 @@ export const clvReport: ReportDefinition = {
         calibrationEnd: ctx.to,
         members: members.length,
         repeatMembers: repeaters.length,
+        /** Members each fit ran on (null where the parameters were given). */
+        fittedOn: { bgNbd: fitted.bgNbd ? Math.min(members.length, MAX_FIT_MEMBERS) : null, gammaGamma: fitted.gammaGamma ? Math.min(repeaters.length, MAX_FIT_MEMBERS) : null },
         fitted,
         bgNbd,
         gammaGamma,
