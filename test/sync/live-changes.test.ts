@@ -79,6 +79,21 @@ describe.each(DIALECTS)('live changes on %s', (dialect) => {
     await expect.poll(() => store.members.member(memberId)?.storedValue.principalFen, { timeout: 1000, interval: 20 }).toBe(12_300);
   });
 
+  it('a rule set published through B runs on the terminal, and HQ sees that version without a reconnect', async () => {
+    const sys = systemActor(merchantId);
+    const draft = await b.services.ruleSets.createDraft(sys, { name: 'v-live', content: {} });
+    const published = await b.services.ruleSets.publish(sys, draft.id);
+    await expect.poll(() => store.activeRuleSet()?.version, { timeout: 2000, interval: 20 }).toBe(published.version);
+    // The terminal's ping after the delta carries the version it now runs.
+    await expect
+      .poll(
+        async () =>
+          (await a.services.gdb.db.selectFrom('terminal_keys' as never).select('rule_set_version' as never).where('terminal_id' as never, '=', terminal.terminalId as never).executeTakeFirst()) as unknown,
+        { timeout: 2000, interval: 20 },
+      )
+      .toEqual({ rule_set_version: published.version });
+  });
+
   it('a terminal that was away catches up from its cursor', async () => {
     await client!.stop();
     const cursorBefore = cursorTime(store.cursor());

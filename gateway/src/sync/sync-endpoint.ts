@@ -171,7 +171,14 @@ class SyncSession {
       return this.refuse(new ProtocolError('SCHEMA_VIOLATION', 'say hello first', { field: 'type', refId: frame.id }), true);
     }
     if (MESSAGES[frame.type].event) return this.onEvent(frame.type as EventMessageType, frame.body as BodyOf<EventMessageType>);
-    if (frame.type === 'ping') return this.send('pong', { nonce: (frame as Frame<'ping'>).body.nonce });
+    if (frame.type === 'ping') {
+      const ping = (frame as Frame<'ping'>).body;
+      this.send('pong', { nonce: ping.nonce });
+      if (ping.ruleSetVersion !== undefined || ping.pendingEvents !== undefined) {
+        await this.options.keys.recordStatus(key.terminalId, { ruleSetVersion: ping.ruleSetVersion, pendingEvents: ping.pendingEvents });
+      }
+      return;
+    }
     if (frame.type === 'error') {
       this.log.warn({ terminalId: key.terminalId, body: (frame as Frame<'error'>).body }, 'terminal reported an error');
     }

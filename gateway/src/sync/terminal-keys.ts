@@ -142,6 +142,19 @@ export class TerminalKeyService {
     };
   }
 
+  /** What a terminal's ping says it runs now (rule-set version, outbox size). */
+  async recordStatus(terminalId: string, status: { ruleSetVersion?: number | null | undefined; pendingEvents?: number | undefined }): Promise<void> {
+    await syncDb(this.gdb)
+      .updateTable('terminal_keys')
+      .set({
+        last_seen_at: this.clock.nowMs(),
+        ...(status.ruleSetVersion !== undefined ? { rule_set_version: status.ruleSetVersion } : {}),
+        ...(status.pendingEvents !== undefined ? { pending_events: status.pendingEvents } : {}),
+      })
+      .where('terminal_id', '=', terminalId)
+      .execute();
+  }
+
   /** Records the highest accepted seq (never lowers it) and what the terminal said in hello. */
   async recordSeen(
     terminalId: string,

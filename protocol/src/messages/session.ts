@@ -29,7 +29,12 @@ export const WelcomeBody = z.object({
 });
 export type WelcomeBody = z.infer<typeof WelcomeBody>;
 
-export const PingBody = z.object({ nonce: z.string().max(64) });
+export const PingBody = z.object({
+  nonce: z.string().max(64),
+  /** Terminal → gateway pings also say what the terminal runs now, so HQ sees a new rule set arrive without a reconnect. */
+  ruleSetVersion: z.number().int().min(0).nullable().optional(),
+  pendingEvents: z.number().int().min(0).optional(),
+});
 export const PongBody = z.object({ nonce: z.string().max(64) });
 
 export const AckOutcome = z.enum(['applied', 'duplicate']);

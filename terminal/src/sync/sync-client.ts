@@ -280,12 +280,16 @@ export class SyncClient {
         this.options.store.applySnapshotChunk(frame.body);
         if (frame.body.entity === 'members') this.noteMemberRecords(frame.body.items.map((m) => m.memberId));
         return;
-      case 'delta':
+      case 'delta': {
+        const versionBefore = this.options.store.activeRuleSet()?.version ?? null;
         this.options.store.applyDelta(frame.body);
+        // Tell the gateway at once which rule set now runs here (HQ watches a publish reach its tills).
+        if ((this.options.store.activeRuleSet()?.version ?? null) !== versionBefore) this.sendPing();
         for (const c of frame.body.changes) {
           if (c.op === 'upsert' && c.change.entity === 'members') this.noteMemberRecords(c.change.items.map((m) => m.memberId));
         }
         return;
+      }
       case 'ack': {
         const ids = frame.body.acks.map((a) => a.eventId);
         // Folded before the outbox rows go: a crash in between counts the effect twice until the
@@ -368,12 +372,20 @@ export class SyncClient {
         this.socket?.terminate();
         return;
       }
-      this.send('ping', { nonce: String(this.clock()) });
+      this.sendPing();
       this.resendOverdue();
       // A commit nobody announced with notifyOutbox still leaves within one heartbeat.
       this.pump();
       this.scheduleHeartbeat();
     }, this.heartbeatIntervalMs);
+  }
+
+  private sendPing(): void {
+    this.send('ping', {
+      nonce: String(this.clock()),
+      ruleSetVersion: this.options.store.activeRuleSet()?.version ?? null,
+      pendingEvents: this.options.store.journal.outboxSize(),
+    });
   }
 
   /** Frames unacked for longer than ackTimeoutMs are sent again (same eventId, new frame). */
