@@ -1,9 +1,8 @@
 // A synced shift close (班结) is stored once per shift (header and one row per nozzle) in the event's transaction,
 // however often it is delivered, and read back per grade to the millilitre. On SQLite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
 import type { ShiftClosedBody } from '@pos/protocol';
-import { shiftGrades, type FuelDatabase } from '../../gateway/src/fuel/index.js';
+import { fuelDb, shiftGrades } from '../../gateway/src/fuel/index.js';
 import { SyncEventApplier } from '../../gateway/src/sync/index.js';
 import { DIALECTS, openServices, silentLogger, type ServiceFixture } from './harness.js';
 import { seedMerchant, type MerchantFixture } from './fixtures.js';
@@ -15,7 +14,7 @@ describe.each(DIALECTS)('fuel shift reports on %s', (dialect) => {
   let applier: SyncEventApplier;
   let terminal: { merchantId: string; storeId: string; terminalId: string };
   let shift: ShiftClosedBody;
-  const db = () => fx.gdb.db as unknown as Kysely<FuelDatabase>;
+  const db = () => fuelDb(fx.gdb);
 
   beforeAll(async () => {
     fx = await openServices(dialect);
