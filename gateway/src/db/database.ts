@@ -41,6 +41,15 @@ export function dialectOf(databaseUrl: string | undefined): Dialect {
  * Opens (and migrates) the database. `databaseUrl` is a postgres:// URL, a `sqlite:` / file path,
  * or undefined for the embedded default `./data/gateway.db`.
  */
+/**
+ * Migrations were numbered by the feature that added them, not always in the order they landed
+ * (0005_fuel reached main after 0006–0009): a database migrated in between must still open, so
+ * kysely may apply a lower-numbered migration it has not run yet.
+ */
+function newMigrator(db: Kysely<GatewayDatabase>): Migrator {
+  return new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
+}
+
 /** `migrate: false` opens the database as it is (tests that migrate step by step). */
 export async function openDatabase(databaseUrl?: string, options: { logger?: Logger; migrate?: boolean } = {}): Promise<GatewayDb> {
   const dialect = dialectOf(databaseUrl);
@@ -76,7 +85,7 @@ export async function openDatabase(databaseUrl?: string, options: { logger?: Log
     sqlite.pragma('synchronous = NORMAL');
     db = new Kysely<GatewayDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
-  const result = options.migrate === false ? {} : await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+  const result = options.migrate === false ? {} : await newMigrator(db).migrateToLatest();
   if (result.error !== undefined) {
     await db.destroy();
     throw new DatabaseError('MIGRATION_FAILED', `migration failed: ${String(result.error)}`, { cause: result.error });
@@ -130,7 +139,7 @@ export function forUpdate(gdb: GatewayDb): boolean {
 
 /** Migrates step by step: to `target` when given, else to the latest (tests of a migration's back-fill). */
 export async function migrateDatabase(gdb: GatewayDb, target?: string): Promise<void> {
-  const migrator = new Migrator({ db: gdb.db, provider: migrationProvider });
+  const migrator = newMigrator(gdb.db);
   const result = target ? await migrator.migrateTo(target) : await migrator.migrateToLatest();
   if (result.error !== undefined) throw new DatabaseError('MIGRATION_FAILED', `migration failed: ${String(result.error)}`, { cause: result.error });
 }
