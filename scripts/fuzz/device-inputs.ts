@@ -1,13 +1,15 @@
-// Fuzz target (b): random bytes on every serial input (scanner, magstripe, RFID on the simulator's
-// socat PTYs) and random input reports on every HID input (the simulator's HID backend), read by
+// Fuzz target (b): random bytes on every serial input (scanner, magstripe, RFID and the forecourt
+// controller link on the simulator's socat PTYs) and random input reports on every HID input (the simulator's HID backend), read by
 // the terminal's real drivers on the device bus. Invariants: junk yields `deviceError` events or
 // nothing (a junk line that happens to look like a code is counted, not failed), never a detach,
 // a crash or an unhandled rejection; after the junk and an end of line, a valid read comes through
-// exactly as sent; every device is still attached at the end.
+// exactly as sent (for the forecourt link: a totalizer request is answered); every device is still
+// attached at the end.
 import { keyboardReports, startSimulator, syntheticCardNumber, type RunningSimulator } from '@pos/hardware-sim';
 import { DeviceBus } from '../../terminal/src/bus/device-bus.js';
 import type { DeviceEvent } from '../../terminal/src/bus/device-events.js';
 import { createDevices } from '../../terminal/src/devices/device-factory.js';
+import type { ForecourtDriver } from '../../terminal/src/devices/pump/forecourt-driver.js';
 import { deviceMapFromSimulator } from '../../terminal/src/devices/simulator-device-map.js';
 import { FuzzTally, pickOne, randomBytes, randomInt, seededRandom, type FuzzResult } from './fuzz-result.js';
 
@@ -21,7 +23,7 @@ export interface DeviceInputOptions {
 const EAN13 = ['6901234567892', '4006381333931', '9787111213826', '6920152400012'];
 const READ_TIMEOUT_MS = 3_000;
 
-type InputDevice = { id: string; cls: 'scanner' | 'magstripe' | 'rfid'; transport: 'hid' | 'serial' };
+type InputDevice = { id: string; cls: 'scanner' | 'magstripe' | 'rfid' | 'forecourt'; transport: 'hid' | 'serial' };
 const INPUTS: InputDevice[] = [
   { id: 'scanner-hid', cls: 'scanner', transport: 'hid' },
   { id: 'scanner-serial', cls: 'scanner', transport: 'serial' },
@@ -29,6 +31,7 @@ const INPUTS: InputDevice[] = [
   { id: 'magstripe-serial', cls: 'magstripe', transport: 'serial' },
   { id: 'rfid-hid', cls: 'rfid', transport: 'hid' },
   { id: 'rfid-serial', cls: 'rfid', transport: 'serial' },
+  { id: 'fcc', cls: 'forecourt', transport: 'serial' },
 ];
 
 export async function fuzzDeviceInputs(options: DeviceInputOptions): Promise<FuzzResult> {
@@ -49,18 +52,21 @@ export async function fuzzDeviceInputs(options: DeviceInputOptions): Promise<Fuz
         { class: 'magstripe', id: 'magstripe-serial', transport: 'serial' },
         { class: 'rfid', id: 'rfid-hid', transport: 'hid', vendorId: 0xffff, productId: 0x0035 },
         { class: 'rfid', id: 'rfid-serial', transport: 'serial' },
+        // pos-forecourt/1 line-framed JSON; only its serial link is read here (the TCP one is left out of the bus)
+        { class: 'forecourt', id: 'fcc', pumpCount: 2, serial: true },
       ],
     });
     const running = sim;
     const map = deviceMapFromSimulator(JSON.parse(JSON.stringify(running.map)), { extra: () => ({ backoff: { initialDelayMs: 20, maxDelayMs: 200 } }) });
     bus = new DeviceBus();
-    for (const device of createDevices(map.devices, { hidBackend: running.hidBackend })) bus.add(device);
+    const drivers = createDevices(map.devices.filter((d) => d.name !== 'fcc'), { hidBackend: running.hidBackend });
+    for (const device of drivers) bus.add(device);
     const events: DeviceEvent[] = [];
     const subscription = bus.events$.subscribe((e) => events.push(e));
     const opened = await bus.openAll();
     for (const o of opened) tally.check(!o.error, `device did not open: ${JSON.stringify(o)}`);
     const busId = (name: string) => {
-      const entry = running.map.devices.find((d) => d.id === name)!;
+      const entry = running.map.devices.find((d) => d.id === (name === 'fcc' ? 'fcc-serial' : name))!;
       return entry.transport === 'serial' ? `serial_${entry.address}` : entry.address;
     };
 
@@ -76,6 +82,15 @@ export async function fuzzDeviceInputs(options: DeviceInputOptions): Promise<Fuz
       }
     };
     const validRead = async (input: InputDevice, round: number): Promise<(e: DeviceEvent) => boolean> => {
+      if (input.cls === 'forecourt') {
+        // A request after the junk is answered: the driver's line framing and pending map recovered.
+        const driver = drivers.find((d) => d.id === busId(input.id)) as ForecourtDriver;
+        const answered = await driver.readTotalizers(1).then(
+          (t) => Array.isArray(t),
+          () => false,
+        );
+        return () => answered;
+      }
       if (input.cls === 'scanner') {
         const code = pickOne(random, EAN13);
         await running.device(input.id, 'scanner').device.scan(code);
@@ -100,12 +115,14 @@ export async function fuzzDeviceInputs(options: DeviceInputOptions): Promise<Fuz
         tally.cases += 1;
         const deadline = Date.now() + READ_TIMEOUT_MS;
         let found = -1;
-        while (found < 0 && Date.now() < deadline) {
+        if (input.cls === 'forecourt') found = wanted(null as never) ? events.length : -1;
+        while (found < 0 && input.cls !== 'forecourt' && Date.now() < deadline) {
           found = events.findIndex((e, i) => i >= from && e.deviceId === deviceId && wanted(e));
           if (found < 0) await new Promise((r) => setTimeout(r, 2));
         }
         for (const e of events.slice(from, found < 0 ? undefined : found)) {
-          if (e.deviceId !== deviceId) continue;
+          // The totalizers the valid request asked for are its answer, not junk.
+          if (e.deviceId !== deviceId || (input.cls === 'forecourt' && e.type === 'pumpTotalizers')) continue;
           const label = e.type === 'deviceError' ? `deviceError:${e.code}` : e.type === 'scan' || e.type === 'cardRead' ? `junk read as ${e.type}` : e.type;
           tally.count(`${input.id} junk → ${label}`);
           tally.check(e.type !== 'deviceDetached' && e.type !== 'deviceAttached', `${input.id}: junk made the device ${e.type}`);
