@@ -141,10 +141,14 @@ for (const transport of ['tcp', 'serial'] as const) {
       fcc.pumpFault(3, 'E17 pulser');
       const error = await untilPump(3, (s) => s.state === 'error', from);
       expect(error.status.errorCode).toBe('E17 pulser');
+      // Each step waits until the driver has reported it: back-to-back changes on a loaded machine
+      // could otherwise be folded into one status report by the controller's sampling.
       fcc.clearFault(3);
-      fcc.pumpOffline(3);
-      fcc.pumpOnline(3);
       await untilPump(3, (s, e) => s.state === 'idle' && pumpEvents(3, from).indexOf(e) > 4, from);
+      fcc.pumpOffline(3);
+      await untilPump(3, (s) => s.state === 'offline', from);
+      fcc.pumpOnline(3);
+      await untilPump(3, (s, e) => s.state === 'idle' && pumpEvents(3, from).indexOf(e) > 6, from);
       expect(stateWalk(3, from)).toEqual(['calling', 'idle', 'authorized', 'idle', 'error', 'idle', 'offline', 'idle']);
       const all = pumpEvents(3, 0).map((e) => e.status.state);
       for (let i = 1; i < all.length; i++) expect(isLegalPumpTransition(all[i - 1]!, all[i]!), `${all[i - 1]} → ${all[i]}`).toBe(true);
