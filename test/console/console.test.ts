@@ -14,6 +14,7 @@ import { ensureAdminBuilt } from '../../gateway/src/admin/ensure-admin-built.js'
 import { DEMO_PASSWORD } from '../../gateway/src/demo/seed-demo.js';
 import { DEMO_ITEMS, startDemoStack, until, type DemoStack } from '../../scripts/demo-stack.js';
 import { runPageCommand } from '@pos/terminal';
+import { holdoutBucket } from '../../gateway/src/marketing/holdout.js';
 import { silentLogger } from '../gateway/harness.js';
 import { Client } from '../gateway/http-harness.js';
 import { waitFor } from '../sync/sync-stack.js';
@@ -379,6 +380,51 @@ describe('HQ console', () => {
     expect(rows.map((r) => r.slice(0, 3)).sort()).toEqual(fromApi);
     expect(rows).toHaveLength(6); // 5 members of 上海南京路店 and the one imported above
     expect(rows.map((r) => r[2])).toContain('139****1001');
+    await page.context().close();
+  }, 120_000);
+
+  it('creates a coupon campaign to a tag, issues it with exact target / holdout / issued counts and opens its effect report', async () => {
+    // A coupon definition in the published rule set (the campaign form offers those only).
+    const hq = await api('hq');
+    const active = (await hq.get('/v1/rule-sets/active')).body;
+    const { version: _v, ...rules } = active.rules;
+    const coupon = { couponDefId: 'vip-5-off', kind: 'amountOff', name: { zh: 'VIP满30减5', en: 'VIP 5 off 30' }, validFrom: '2026-01-01T00:00:00+08:00', validTo: '2027-12-31T23:59:59+08:00', thresholdFen: 3_000, offFen: 500 };
+    const draft = await hq.post('/v1/rule-sets/drafts', { name: '加 VIP 券', content: { ...rules, coupons: [...(rules.coupons ?? []), coupon] } });
+    expect((await hq.post(`/v1/rule-sets/drafts/${draft.body.id}/publish`)).status).toBe(201);
+    const vip = (await hq.get('/v1/members?limit=200')).body.items.filter((m: { tags: string[] }) => m.tags.includes('vip')).map((m: { id: string }) => m.id);
+    expect(vip).toHaveLength(4); // 张伟, 刘洋, 杨磊, 吴丽 of the demo data
+
+    const page = await signIn('hq');
+    await page.getByTestId('nav-marketing').click();
+    await page.getByTestId('campaign-new').click();
+    await inputOf(page, 'cc-name').fill('VIP 回馈');
+    await pickOption(page, 'cc-coupon', 'vip-5-off');
+    await inputOf(page, 'cc-tag').fill('vip');
+    await inputOf(page, 'cc-holdout').fill('500');
+    // The modal animates in: click OK only once every field holds what was typed.
+    await see(page.locator('.ant-modal-wrap:visible'), 'VIP满30减5 (vip-5-off)');
+    await expect.poll(() => inputOf(page, 'cc-holdout').inputValue(), { timeout: UI_TIMEOUT_MS }).toBe('500');
+    await expect.poll(() => inputOf(page, 'cc-name').inputValue(), { timeout: UI_TIMEOUT_MS }).toBe('VIP 回馈');
+    const [created] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/marketing/campaigns') && r.request().method() === 'POST'), page.getByTestId('cc-ok').click()]);
+    expect(created.status()).toBe(201);
+    const campaign = await created.json();
+    expect(created.request().postDataJSON()).toEqual({ name: 'VIP 回馈', couponDefId: 'vip-5-off', target: { kind: 'tag', tag: 'vip' }, holdoutPerMille: 500, notify: false });
+    expect([campaign.validFrom, campaign.validUntil].map((x: string) => Date.parse(x))).toEqual([Date.parse(coupon.validFrom), Date.parse(coupon.validTo)]);
+    const heldOut = vip.filter((id: string) => holdoutBucket(campaign.id, id) < 500).length;
+
+    await page.getByTestId('campaign-issue').click();
+    await see(page.getByTestId('campaign-issue-result'), `目标 4 人，对照组 ${heldOut} 人，已发券 ${4 - heldOut} 张（本次新发 ${4 - heldOut} 张）`, true);
+    // Valid days in the browser's time zone (Chromium runs in this process's zone).
+    const day = (iso: string) => new Date(Date.parse(iso) - new Date(iso).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+    await see(page.getByTestId('campaigns-table'), `已发券4 / ${heldOut} / ${4 - heldOut}${day(coupon.validFrom)} → ${day(coupon.validTo)}`);
+    expect(await page.getByTestId('campaign-issue').count()).toBe(0);
+    // The effect report of the issued campaign: the gateway's figures, shown as they are.
+    const effect = (await hq.get(`/v1/marketing/campaigns/${campaign.id}/effect`)).body;
+    expect([effect.issued, effect.redeemed, effect.target.members, effect.holdout?.members ?? 0]).toEqual([4 - heldOut, 0, 4 - heldOut, heldOut]);
+    await see(page.getByTestId('effect-issued'), String(4 - heldOut), true);
+    await see(page.getByTestId('effect-redeemed'), '0 (0.00%)', true);
+    await see(page.getByTestId('effect-groups'), `${4 - heldOut} / ${heldOut}`, true);
+    await shot(page, 'marketing-campaign');
     await page.context().close();
   }, 120_000);
 });

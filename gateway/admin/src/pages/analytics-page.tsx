@@ -10,6 +10,7 @@ import { dateTime, yuan } from '../format.js';
 import { useLang, useT } from '../i18n.js';
 import { navigate } from '../router.js';
 import { ReportBlock } from '../report-view.js';
+import { CampaignForm } from '../campaign-form.js';
 import { useCan, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 
@@ -185,32 +186,75 @@ function BirthdayCard() {
   );
 }
 
+const STATUS: Record<string, [string, string]> = { created: ['未发券', 'not issued'], targeting: ['圈选中', 'targeting'], issuing: ['发券中', 'issuing'], issued: ['已发券', 'issued'] };
+
+interface IssueResult {
+  status: string;
+  targetCount: number;
+  holdoutCount: number;
+  issuedCount: number;
+  newlyIssued: number;
+}
+
 function CampaignsCard() {
   const t = useT();
+  const lang = useLang();
+  const can = useCan();
   const session = useSession();
   const campaigns = useLoad(() => get<{ items: (Campaign & { storeId: string | null })[] }>('/v1/marketing/campaigns?limit=50').then((r) => r.items), []);
   const [selected, setSelected] = useState<string | null>(null);
-  const effect = useLoad(() => (selected ? get<Effect>(`/v1/marketing/campaigns/${selected}/effect`) : Promise.resolve(null)), [selected]);
+  const [formOpen, setFormOpen] = useState(false);
+  const [issuing, setIssuing] = useState(false);
+  const [issued, setIssued] = useState<(IssueResult & { campaignId: string }) | null>(null);
+  const effect = useLoad(() => (selected ? get<Effect>(`/v1/marketing/campaigns/${selected}/effect`) : Promise.resolve(null)), [selected, issued]);
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const current = (campaigns.data ?? []).find((c) => c.id === selected) ?? null;
+  const issue = async () => {
+    if (!selected) return;
+    setIssuing(true);
+    try {
+      const r = await post<IssueResult>(`/v1/marketing/campaigns/${selected}/issue`, {});
+      setIssued({ ...r, campaignId: selected });
+      campaigns.reload();
+    } catch (e) {
+      toastError(e, lang);
+    } finally {
+      setIssuing(false);
+    }
+  };
   return (
-    <Card title={t('优惠券活动与效果', 'Coupon campaigns and their effect')} size="small">
+    <Card title={t('优惠券活动与效果', 'Coupon campaigns and their effect')} size="small" extra={can('marketing.write') && <Button size="small" type="primary" data-testid="campaign-new" onClick={() => setFormOpen(true)}>{t('新建活动', 'New campaign')}</Button>}>
+      <CampaignForm open={formOpen} segments={SEGMENTS} onClose={() => setFormOpen(false)} onCreated={(id) => { setFormOpen(false); setIssued(null); setSelected(id); campaigns.reload(); }} />
       <ErrorAlert error={campaigns.error} />
-      <Table size="small" rowKey="id" pagination={{ pageSize: 6 }} loading={campaigns.loading} dataSource={campaigns.data ?? []} onRow={(r) => ({ onClick: () => setSelected(r.id), style: { cursor: 'pointer' } })} locale={{ emptyText: <Empty description={t('还没有券活动', 'No coupon campaigns yet')} /> }} columns={[
+      <Table data-testid="campaigns-table" size="small" rowKey="id" pagination={{ pageSize: 6 }} loading={campaigns.loading} dataSource={campaigns.data ?? []} rowClassName={(r) => (r.id === selected ? 'ant-table-row-selected' : '')} onRow={(r) => ({ onClick: () => { setIssued(null); setSelected(r.id); }, style: { cursor: 'pointer' } })} locale={{ emptyText: <Empty description={t('还没有券活动', 'No coupon campaigns yet')} /> }} columns={[
         { title: t('名称', 'Name'), dataIndex: 'name' },
         { title: t('券', 'Coupon'), dataIndex: 'couponDefId' },
         { title: t('门店', 'Store'), dataIndex: 'storeId', render: (v: string | null) => (v ? session.storeName(v) : t('全部', 'all')) },
-        { title: t('状态', 'Status'), dataIndex: 'status', render: (v: string) => <Tag>{v}</Tag> },
+        { title: t('状态', 'Status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'issued' ? 'green' : undefined}>{STATUS[v] ? t(...STATUS[v]) : v}</Tag> },
         { title: t('目标/对照/已发', 'Target / holdout / issued'), key: 'n', render: (_: unknown, r: Campaign) => `${r.targetCount} / ${r.holdoutCount} / ${r.issuedCount}` },
-        { title: t('有效期', 'Valid'), key: 'v', render: (_: unknown, r: Campaign) => `${r.validFrom.slice(0, 10)} → ${r.validUntil.slice(0, 10)}` },
+        { title: t('有效期', 'Valid'), key: 'v', render: (_: unknown, r: Campaign) => `${localDay(new Date(r.validFrom))} → ${localDay(new Date(r.validUntil))}` },
         { title: t('创建', 'Created'), dataIndex: 'createdAt', render: dateTime },
       ]} />
       {selected && (
         <div style={{ marginTop: 12 }}>
+          {current && current.status !== 'issued' && can('marketing.write') && (
+            <Space style={{ marginBottom: 8 }}>
+              <Typography.Text>{t(`活动「${current.name}」尚未发券。`, `Campaign “${current.name}” has not been issued.`)}</Typography.Text>
+              <Button type="primary" size="small" data-testid="campaign-issue" loading={issuing} onClick={issue}>{t('发券', 'Issue coupons')}</Button>
+            </Space>
+          )}
+          {issued && issued.campaignId === selected && (
+            <Alert type="success" showIcon style={{ marginBottom: 8 }} data-testid="campaign-issue-result" message={t(
+              `目标 ${issued.targetCount} 人，对照组 ${issued.holdoutCount} 人，已发券 ${issued.issuedCount} 张（本次新发 ${issued.newlyIssued} 张）`,
+              `Target ${issued.targetCount} members, holdout ${issued.holdoutCount}, coupons issued ${issued.issuedCount} (${issued.newlyIssued} new)`,
+            )} />
+          )}
           <ErrorAlert error={effect.error} />
           {effect.data && (
-            <Descriptions size="small" bordered column={3} title={t('效果报告', 'Effect report')}>
-              <Descriptions.Item label={t('发券', 'Issued')}>{effect.data.issued}</Descriptions.Item>
-              <Descriptions.Item label={t('核销', 'Redeemed')}>{effect.data.redeemed} ({pct(effect.data.redemptionRate)})</Descriptions.Item>
+            <Descriptions data-testid="campaign-effect" size="small" bordered column={3} title={t('效果报告', 'Effect report')}>
+              <Descriptions.Item label={t('发券', 'Issued')}><span data-testid="effect-issued">{effect.data.issued}</span></Descriptions.Item>
+              <Descriptions.Item label={t('核销', 'Redeemed')}><span data-testid="effect-redeemed">{effect.data.redeemed} ({pct(effect.data.redemptionRate)})</span></Descriptions.Item>
+              <Descriptions.Item label={t('目标组 / 对照组人数', 'Target / holdout members')}><span data-testid="effect-groups">{effect.data.target.members} / {effect.data.holdout?.members ?? 0}</span></Descriptions.Item>
               <Descriptions.Item label={t('券抵扣', 'Coupon discount')}>{yuan(effect.data.couponDiscountFen)}</Descriptions.Item>
               <Descriptions.Item label={t('用券订单', 'Orders with coupon')}>{effect.data.ordersWithCoupon}</Descriptions.Item>
               <Descriptions.Item label={t('用券订单实收', 'Revenue with coupon')}>{yuan(effect.data.revenueWithCouponFen)}</Descriptions.Item>
