@@ -129,6 +129,19 @@ describe.each(DIALECTS)('console API on %s', (dialect) => {
     const refused = await hq.post(`/v1/rule-sets/drafts/${broken.body.id}/preview`, body);
     expect(refused.status).toBe(422);
     expect(refused.body.error.code).toBe('RULE_SET_INVALID');
+
+    // Coupons of the draft presented at the till: a 8折 coupon capped at ¥10 over ¥50, and one the draft does not define.
+    const coupon = { couponDefId: 'pct-8-cap10', kind: 'percentOff', name: { zh: '8折券 最高减10元', en: '20% off, at most 10' }, validFrom: '2026-01-01T00:00:00+08:00', validTo: '2027-01-01T00:00:00+08:00', thresholdFen: 5_000, discountPerMille: 800, capFen: 1_000 };
+    const withCoupon = await hq.post('/v1/rule-sets/drafts', { name: 'coupon', content: { ...content, coupons: [coupon] } });
+    const couponBody = { ...body, couponDefIds: ['pct-8-cap10', 'nope'] };
+    const c = await hq.post(`/v1/rule-sets/drafts/${withCoupon.body.id}/preview`, couponBody);
+    expect(c.status).toBe(200);
+    const expectedC = price(PriceInput.parse({ now: body.now, storeId, rules: { ...content, coupons: [coupon] }, catalogue: ITEMS, basket: { lines: [{ lineNo: 1, sku: 'RICE-5KG', quantityMilli: 3000 }, { lineNo: 2, sku: 'MILK-1L', quantityMilli: 1000 }] }, coupons: [{ couponId: 'preview-1', couponDefId: 'pct-8-cap10' }, { couponId: 'preview-2', couponDefId: 'nope' }] }));
+    expect(c.body.totals).toEqual(expectedC.totals);
+    expect(c.body.coupons.accepted).toEqual([{ couponId: 'preview-1', couponDefId: 'pct-8-cap10', amountFen: 1_000 }]);
+    expect(c.body.coupons.rejected).toEqual([{ id: 'preview-2', reason: 'UNKNOWN_DEFINITION' }]);
+    // ¥132.20 gross − ¥20 (满100减20) − ¥10 (the cap, not 20% of ¥112.20) = ¥102.20.
+    expect([c.body.totals.grossFen, c.body.totals.discountFen, c.body.totals.payableFen]).toEqual([13_220, 3_000, 10_220]);
   });
 
   it('lists terminals in scope with their sync state', async () => {

@@ -270,10 +270,10 @@ describe('HQ console', () => {
     // A recharge plan through the structured editor (the JSON editor holds the rest).
     await page.getByRole('button', { name: '添加或修改充值方案' }).click();
     const planModal = page.locator('.ant-modal-wrap:visible');
-    await planModal.locator('#planId').fill('topup-1000');
-    await planModal.locator('#nameZh').fill('充1000送150');
-    await planModal.locator('#minPaid').fill('1000');
-    await planModal.locator('#bonus').fill('150');
+    await planModal.locator('#plan_planId').fill('topup-1000');
+    await planModal.locator('#plan_nameZh').fill('充1000送150');
+    await planModal.locator('#plan_steps_0_minPaid').fill('1000');
+    await planModal.locator('#plan_steps_0_bonus').fill('150');
     await planModal.locator('.ant-modal-footer .ant-btn-primary').click();
     await see(page.locator('body'), '¥1,000.00 → +¥150.00');
     await see(page.getByTestId('draft-valid'), '校验通过', true);
@@ -425,6 +425,82 @@ describe('HQ console', () => {
     await see(page.getByTestId('effect-redeemed'), '0 (0.00%)', true);
     await see(page.getByTestId('effect-groups'), `${4 - heldOut} / ${heldOut}`, true);
     await shot(page, 'marketing-campaign');
+    await page.context().close();
+  }, 120_000);
+
+  it('edits a coupon definition and a multi-step recharge plan in structured editors, and the preview prices the coupon through the engine', async () => {
+    const page = await signIn('hq');
+    await page.getByTestId('nav-rules').click();
+    await page.getByRole('tab', { name: '草稿' }).click();
+    await page.getByTestId('draft-new').click();
+    await page.getByTestId('coupon-add').waitFor();
+    const draftId = page.url().split('/').at(-1)!;
+    const hq = await api('hq');
+
+    await page.getByTestId('coupon-add').click();
+    const modal = page.locator('.ant-modal-wrap:visible');
+    await modal.locator('#coupon_couponDefId').fill('pct-8-cap10');
+    await modal.locator('#coupon_nameZh').fill('8折券');
+    await pickOption(page, 'coupon-kind', 'percentOff');
+    await modal.locator('#coupon_threshold').fill('50');
+    await modal.locator('#coupon_zhe').fill('8');
+    await modal.locator('#coupon_cap').fill('10');
+    await modal.locator('#coupon_validFrom').fill('2026-01-01');
+    await modal.locator('#coupon_validTo').fill('2027-01-01');
+    await page.getByTestId('coupon-ok').click();
+    await see(page.getByTestId('coupon-defs'), '满¥50.00 8折，最多减¥10.00');
+    await see(page.getByTestId('coupon-defs'), '2026-01-01 → 2027-01-01');
+
+    await page.getByRole('button', { name: '添加或修改充值方案' }).click();
+    await modal.locator('#plan_planId').fill('ladder');
+    await modal.locator('#plan_nameZh').fill('阶梯充值');
+    await modal.locator('#plan_steps_0_minPaid').fill('200');
+    await modal.locator('#plan_steps_0_bonus').fill('10');
+    await page.getByTestId('plan-step-add').click();
+    await modal.locator('#plan_steps_1_minPaid').fill('500');
+    await modal.locator('#plan_steps_1_bonus').fill('40');
+    await modal.locator('#plan_steps_1_bonusPoints').fill('50');
+    await modal.locator('#plan_maxTimes').fill('3');
+    await page.getByTestId('plan-ok').click();
+    await see(page.getByTestId('plan-table'), '¥200.00 → +¥10.00; ¥500.00 → +¥40.00 +50pt');
+    await see(page.getByTestId('draft-valid'), '校验通过', true);
+
+    // What the editors wrote into the draft, as the engine's schema reads it.
+    await expect.poll(async () => (await hq.get(`/v1/rule-sets/drafts/${draftId}`)).body.content.rechargePlans?.length, { timeout: UI_TIMEOUT_MS }).toBeGreaterThan(0);
+    await expect.poll(async () => (await hq.get(`/v1/rule-sets/drafts/${draftId}`)).body.content.rechargePlans.find((p: { planId: string }) => p.planId === 'ladder') ?? null, { timeout: UI_TIMEOUT_MS }).toEqual({
+      planId: 'ladder', name: { zh: '阶梯充值', en: '阶梯充值' }, mode: 'tiered', maxTimes: 3,
+      steps: [{ minPaidFen: 20_000, bonusFen: 1_000, bonusPoints: 0 }, { minPaidFen: 50_000, bonusFen: 4_000, bonusPoints: 50 }],
+    });
+    const draft = (await hq.get(`/v1/rule-sets/drafts/${draftId}`)).body;
+    expect(draft.content.coupons.find((c: { couponDefId: string }) => c.couponDefId === 'pct-8-cap10')).toEqual({
+      couponDefId: 'pct-8-cap10', kind: 'percentOff', name: { zh: '8折券', en: '8折券' }, validFrom: '2026-01-01T00:00:00+08:00', validTo: '2027-01-01T00:00:00+08:00',
+      thresholdFen: 5_000, stackable: false, discountPerMille: 800, capFen: 1_000,
+    });
+
+    // 7 × 全麦面包 ¥15.80 + 2 × 鲜牛奶 ¥12.50 = ¥135.60 with the coupon presented: 20% of what is left would be more than ¥10, so the cap holds.
+    await inputOf(page, 'preview-qty-0').fill('7');
+    await pickOption(page, 'preview-sku-0', '全麦面包 400g ¥15.80');
+    await pickOption(page, 'preview-sku-1', '鲜牛奶 1L ¥12.50');
+    await pickOption(page, 'preview-coupons', 'pct-8-cap10');
+    await page.keyboard.press('Escape');
+    const [previewResponse] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/preview')), page.getByTestId('preview-run').click()]);
+    expect(previewResponse.request().postDataJSON().couponDefIds).toEqual(['pct-8-cap10']);
+    const catalogue = (await hq.get('/v1/catalogue/items?limit=100')).body.items;
+    const expected = price(PriceInput.parse({
+      now: (await previewResponse.json()).now,
+      storeId: (await hq.get('/v1/stores')).body.items[0].id,
+      rules: draft.content,
+      catalogue,
+      basket: { lines: [{ lineNo: 1, sku: 'BREAD-400', quantityMilli: 7000 }, { lineNo: 2, sku: 'MILK-1L', quantityMilli: 2000 }] },
+      coupons: [{ couponId: 'preview-1', couponDefId: 'pct-8-cap10' }],
+    }));
+    expect(expected.coupons.accepted).toEqual([{ couponId: 'preview-1', couponDefId: 'pct-8-cap10', amountFen: 1_000 }]);
+    expect((await previewResponse.json()).totals).toEqual(expected.totals);
+    const yuan = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+    await see(page.getByTestId('preview-coupon'), '券 pct-8-cap10 −¥10.00', true);
+    await see(page.getByTestId('preview-payable'), yuan(expected.totals.payableFen), true);
+    await page.getByTestId('coupon-defs').scrollIntoViewIfNeeded();
+    await shot(page, 'rules-coupons');
     await page.context().close();
   }, 120_000);
 });

@@ -19,6 +19,8 @@ export const PreviewBody = z.object({
   member: z.object({ tierId: z.string().min(1).max(64).nullable().default(null), birthday: z.iso.date().nullable().default(null) }).nullable().default(null),
   /** The moment to price at (ISO 8601 with offset); default now in China time. */
   now: z.iso.datetime({ offset: true }).optional(),
+  /** Coupon definitions of the draft presented at the till, one coupon each (the engine checks them). */
+  couponDefIds: z.array(z.string().min(1).max(64)).max(20).default([]),
 });
 export type PreviewBody = z.infer<typeof PreviewBody>;
 
@@ -27,6 +29,7 @@ export interface RuleSetPreview {
   totals: PricedBasket['totals'];
   lines: { sku: string; name: { zh: string; en: string }; quantity: number; grossFen: number; netFen: number; payableFen: number; adjustments: unknown[] }[];
   campaigns: PricedBasket['campaigns'];
+  coupons: PricedBasket['coupons'];
   points: { earned: number; eligible: boolean };
   explanation: PricedBasket['explanation'];
 }
@@ -57,6 +60,7 @@ export async function previewDraft(gdb: GatewayDb, clock: Clock, ruleSets: RuleS
     catalogue: rows.map((r) => JSON.parse(r.item) as unknown),
     member: body.member ? { memberId: '00000000000000000000000000', tierId: body.member.tierId, birthday: body.member.birthday } : null,
     basket: { lines: body.lines.map((l, i) => ({ lineNo: i + 1, sku: l.sku, quantityMilli: l.quantity * 1000 })) },
+    coupons: body.couponDefIds.map((couponDefId, i) => ({ couponId: `preview-${i + 1}`, couponDefId })),
   });
   if (!input.success) throw new GatewayError('VALIDATION', `输入无效 / invalid preview input: ${input.error.issues[0]?.message ?? ''}`, input.error.issues[0]?.path.join('.'));
   let priced: PricedBasket;
@@ -71,6 +75,7 @@ export async function previewDraft(gdb: GatewayDb, clock: Clock, ruleSets: RuleS
     totals: priced.totals,
     lines: priced.lines.map((l) => ({ sku: l.sku, name: l.name, quantity: l.quantityMilli / 1000, grossFen: l.grossFen, netFen: l.netFen, payableFen: l.payableFen, adjustments: l.adjustments })),
     campaigns: priced.campaigns,
+    coupons: priced.coupons,
     points: { earned: priced.points.earned, eligible: priced.points.eligible },
     explanation: priced.explanation,
   };

@@ -13,7 +13,7 @@ import { navigate } from '../router.js';
 import { useCan, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { TerminalsTable } from './organisation-page.js';
-import { RuleSections } from '../rule-sections.js';
+import { RuleSections, couponText, type CouponRule } from '../rule-sections.js';
 
 type Text = { zh: string; en: string };
 interface Campaign {
@@ -28,7 +28,7 @@ interface RuleContent {
   tiers?: { tierId: string; name: Text; growthThreshold: number; discountPerMille?: number; pointsRatePerMille?: number }[];
   points?: { earnPerYuanPerMille?: number };
   campaigns?: Campaign[];
-  coupons?: { couponDefId: string; kind: string; name: Text; thresholdFen?: number }[];
+  coupons?: CouponRule[];
   rechargePlans?: { planId: string; name: Text; mode?: string; steps: { minPaidFen: number; bonusFen?: number; bonusPoints?: number }[] }[];
   settings?: Record<string, unknown>;
   [k: string]: unknown;
@@ -113,8 +113,7 @@ export function RuleSummary({ rules }: { rules: RuleContent }) {
       <Table size="small" rowKey="couponDefId" pagination={false} dataSource={rules.coupons ?? []} columns={[
         { title: 'ID', dataIndex: 'couponDefId' },
         { title: t('名称', 'Name'), dataIndex: 'name', render: name },
-        { title: t('类型', 'Kind'), dataIndex: 'kind' },
-        { title: t('门槛', 'Threshold'), dataIndex: 'thresholdFen', render: (v?: number) => yuan(v ?? 0) },
+        { title: t('优惠', 'Benefit'), key: 'b', render: (_: unknown, c: CouponRule) => couponText(c, t) },
       ]} />
       <Typography.Title level={5}>{t('充值方案', 'Recharge plans')}</Typography.Title>
       <Table size="small" rowKey="planId" pagination={false} dataSource={rules.rechargePlans ?? []} columns={[
@@ -417,6 +416,7 @@ interface PreviewResult {
   totals: Record<string, number>;
   lines: { sku: string; name: Text; quantity: number; grossFen: number; payableFen: number }[];
   campaigns: { applied: { campaignId: string; kind: string; amountFen: number }[]; rejected: { id: string; reason: string }[] };
+  coupons?: { accepted: { couponId: string; couponDefId: string; amountFen: number }[]; rejected: { id: string; reason: string }[] };
   points: { earned: number; eligible: boolean };
   explanation: Text[];
 }
@@ -428,6 +428,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   const catalogue = useLoad(() => get<{ items: { sku: string; name: Text; unitPriceFen: number }[] }>('/v1/catalogue/items?limit=500').then((r) => r.items).catch(() => []), []);
   const [storeId, setStoreId] = useState(session.stores[0]?.id);
   const [tierId, setTierId] = useState<string | null>(null);
+  const [couponDefIds, setCouponDefIds] = useState<string[]>([]);
   const [lines, setLines] = useState<{ sku: string; quantity: number }[]>([]);
   const [result, setResult] = useState<PreviewResult | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -437,7 +438,7 @@ function PreviewPanel({ draft }: { draft: Draft }) {
   const run = async () => {
     setError(null);
     try {
-      setResult(await post<PreviewResult>(`/v1/rule-sets/drafts/${draft.id}/preview`, { storeId, lines, member: tierId === null ? null : { tierId: tierId === '' ? null : tierId } }));
+      setResult(await post<PreviewResult>(`/v1/rule-sets/drafts/${draft.id}/preview`, { storeId, lines, member: tierId === null ? null : { tierId: tierId === '' ? null : tierId }, couponDefIds }));
     } catch (e) {
       setResult(null);
       setError(e);
@@ -449,6 +450,9 @@ function PreviewPanel({ draft }: { draft: Draft }) {
       <Space wrap style={{ marginBottom: 8 }}>
         <Select style={{ width: 180 }} value={storeId} onChange={setStoreId} options={session.stores.map((s) => ({ value: s.id, label: s.name }))} />
         <Select style={{ width: 180 }} value={tierId} onChange={setTierId} options={[{ value: null as unknown as string, label: t('非会员', 'walk-in') }, { value: '', label: t('会员（无等级）', 'member, no tier') }, ...(draft.content.tiers ?? []).map((x) => ({ value: x.tierId, label: lang === 'zh' ? x.name.zh : x.name.en }))]} />
+        {(draft.content.coupons ?? []).length > 0 && (
+          <Select mode="multiple" allowClear style={{ minWidth: 220 }} data-testid="preview-coupons" placeholder={t('出示优惠券', 'Coupons presented')} value={couponDefIds} onChange={setCouponDefIds} options={(draft.content.coupons ?? []).map((c) => ({ value: c.couponDefId, label: `${lang === 'zh' ? c.name.zh : c.name.en} (${c.couponDefId})`, title: c.couponDefId }))} />
+        )}
       </Space>
       {items.length === 0 && <Alert type="warning" message={t('价目表为空：请先通过 /v1/catalogue/items 上传商品。', 'The price list is empty: upload items through /v1/catalogue/items first.')} />}
       {lines.map((l, i) => (
@@ -472,6 +476,8 @@ function PreviewPanel({ draft }: { draft: Draft }) {
           <Space wrap style={{ marginTop: 8 }}>
             {result.campaigns.applied.map((c) => <Tag color="green" key={c.campaignId} data-testid="preview-applied">{c.campaignId} −{yuan(c.amountFen)}</Tag>)}
             {result.campaigns.rejected.map((c) => <Tag key={c.id}>{c.id}: {c.reason}</Tag>)}
+            {result.coupons?.accepted.map((c) => <Tag color="blue" key={c.couponId} data-testid="preview-coupon">{t('券', 'coupon')} {c.couponDefId} −{yuan(c.amountFen)}</Tag>)}
+            {result.coupons?.rejected.map((c) => <Tag key={c.id}>{t('券', 'coupon')} {couponDefIds[Number(c.id.replace('preview-', '')) - 1] ?? c.id}: {c.reason}</Tag>)}
           </Space>
           <ul style={{ marginTop: 8, paddingLeft: 18 }}>
             {result.explanation.map((e, i) => <li key={i}>{lang === 'zh' ? e.zh : e.en}</li>)}

@@ -21,7 +21,7 @@ const Permissions = z.object({
   role: z.string().nullable(), regionId: z.string().nullable(), storeId: z.string().nullable(), actions: z.array(z.string()),
 }).openapi('Permissions');
 const Preview = z.object({
-  now: z.string(), totals: z.record(z.string(), z.number()), lines: z.array(z.unknown()), campaigns: z.unknown(), points: z.object({ earned: z.number(), eligible: z.boolean() }),
+  now: z.string(), totals: z.record(z.string(), z.number()), lines: z.array(z.unknown()), campaigns: z.unknown(), coupons: z.unknown(), points: z.object({ earned: z.number(), eligible: z.boolean() }),
   explanation: z.array(z.object({ zh: z.string(), en: z.string() })),
 }).openapi('RuleSetPreview');
 
