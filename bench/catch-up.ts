@@ -122,8 +122,10 @@ try {
     const nt = fleet.terminals[1 + run]!;
     const bootFile = join(dir, `new-till-${run}.db`);
     const r = terminal(['bootstrap', bootFile, gateway.syncUrl, nt.terminalId, nt.secret]);
-    if (!r.complete) console.log(`  run ${run + 1}: the snapshot was not applied at the ${DEADLINE_MS / 1000} s deadline (${r.members!.toLocaleString()} members so far)`);
-    boots.push(r.complete ? r.bootMs! : (r.bootMs! * (MEMBERS + fleet.terminals.length)) / Math.max(1, r.members!));
+    if (!r.complete) console.log(`  run ${run + 1}: the snapshot was not applied at the ${DEADLINE_MS / 1000} s deadline (${r.members!.toLocaleString()} members, ${r.cards!.toLocaleString()} cards so far; extrapolated below)`);
+    // Extrapolated over members and cards (one card each), which the snapshot sends one after the other.
+    const total = 2 * (MEMBERS + fleet.terminals.length);
+    boots.push(r.complete ? r.bootMs! : (r.bootMs! * total) / Math.max(1, r.members! + r.cards!));
     rss.push(r.rssKb! / 1024);
     peak.push(r.maxRssKb! / 1024);
     console.log(`  run ${run + 1}: bootstrap of ${r.members!.toLocaleString()} members and ${r.cards!.toLocaleString()} cards in ${(r.bootMs! / 1000).toFixed(1)} s; RSS after ${(r.rssKb! / 1024).toFixed(0)} MiB, peak ${(r.maxRssKb! / 1024).toFixed(0)} MiB; ${loadAverage()}`);
