@@ -76,4 +76,34 @@ describe.each(DIALECTS)('analytics routes on %s', (dialect) => {
     expect((await hq.post('/v1/analytics/behaviours', { ...body, kind: 'review' })).status).toBe(400);
     expect((await cashier.get('/v1/analytics/churn?period=2026-11-30')).status).toBe(403);
   });
+
+  it("one member's reminders (newest day first, paged, since a day) and RFM row, for the console's member view", async () => {
+    expect((await hq.post('/v1/jobs/reminders/run', { asOf: '2025-11-30' })).body.run.outcome).toBe('succeeded');
+    const expected = [['2026-11-30', 'anniversary', '2026-11-30'], ['2026-11-30', 'birthday', '2026-11-30'], ['2025-11-30', 'anniversary', '2025-11-30'], ['2025-11-30', 'birthday', '2025-11-30']];
+    type Rows = { body: { items: { memberId: string; date: string; kind: string; eventDate: string }[]; nextCursor: string | null } };
+    const all: Rows = await hq.get(`/v1/analytics/reminders?memberId=${ids[0]}`);
+    expect(all.body.items.map((i) => [i.date, i.kind, i.eventDate])).toEqual(expected);
+    expect(new Set(all.body.items.map((i) => i.memberId))).toEqual(new Set([ids[0]]));
+    const paged: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const r: Rows = await hq.get(`/v1/analytics/reminders?memberId=${ids[0]}&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      paged.push(...r.body.items.map((i) => [i.date, i.kind, i.eventDate]));
+      cursor = r.body.nextCursor;
+    } while (cursor !== null);
+    expect(paged).toEqual(expected);
+    const since: Rows = await hq.get(`/v1/analytics/reminders?memberId=${ids[0]}&since=2026-01-01&kind=birthday`);
+    expect(since.body.items.map((i) => [i.date, i.kind])).toEqual([['2026-11-30', 'birthday']]);
+    expect((await hq.get(`/v1/analytics/reminders?memberId=${ids[2]}`)).body.items).toEqual([]);
+    // A day's list still answers as before, now with the day on each row.
+    expect((await hq.get(`/v1/analytics/reminders?date=2025-11-30&kind=birthday`)).body.items.map((i: { memberId: string; date: string }) => [i.memberId, i.date])).toEqual([[ids[0], '2025-11-30'], [ids[1], '2025-11-30']]);
+    const neither = await hq.get('/v1/analytics/reminders');
+    expect([neither.status, neither.body.error.code, neither.body.error.field]).toEqual([400, 'VALIDATION', 'date']);
+    expect((await hq.get('/v1/analytics/reminders?memberId=nope')).status).toBe(400);
+    expect((await cashier.get(`/v1/analytics/reminders?memberId=${ids[0]}`)).status).toBe(403);
+
+    const rfm = await hq.get(`/v1/analytics/rfm?period=2026-11-30&memberId=${ids[2]}`);
+    expect(rfm.body.items.map((r: { memberId: string; segment: string }) => [r.memberId, r.segment])).toEqual([[ids[2], 'generalWinBack']]);
+    expect(rfm.body.nextCursor).toBeNull();
+  });
 });

@@ -15,6 +15,7 @@ import { DEMO_PASSWORD } from '../../gateway/src/demo/seed-demo.js';
 import { DEMO_ITEMS, startDemoStack, until, type DemoStack } from '../../scripts/demo-stack.js';
 import { runPageCommand } from '@pos/terminal';
 import { holdoutBucket } from '../../gateway/src/marketing/holdout.js';
+import { SEGMENTS } from '../../gateway/admin/src/segments.js';
 import { silentLogger } from '../gateway/harness.js';
 import { Client } from '../gateway/http-harness.js';
 import { waitFor } from '../sync/sync-stack.js';
@@ -501,6 +502,34 @@ describe('HQ console', () => {
     await see(page.getByTestId('preview-payable'), yuan(expected.totals.payableFen), true);
     await page.getByTestId('coupon-defs').scrollIntoViewIfNeeded();
     await shot(page, 'rules-coupons');
+    await page.context().close();
+  }, 120_000);
+
+  it("shows HQ the member's RFM segment and birthday / anniversary reminders in the member view", async () => {
+    const hq = await api('hq');
+    const member = (await hq.get('/v1/members?limit=200')).body.items.find((m: { name: string }) => m.name === '王小明');
+    // Days in the browser's time zone (Chromium runs in this process's zone), as the member view counts them.
+    const day = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+    const today = day(Date.now());
+    const tenDaysAgo = day(Date.now() - 10 * 86_400_000);
+    expect((await hq.patch(`/v1/members/${member.id}`, { birthday: `1985-${today.slice(5)}`, anniversary: `2015-${tenDaysAgo.slice(5)}` })).status).toBe(200);
+    for (const asOf of [tenDaysAgo, today]) expect((await hq.post('/v1/jobs/reminders/run', { asOf })).body.run.outcome).toBe('succeeded');
+    // The setup's sale is on the China business day, which may be tomorrow in this zone.
+    const rfmRun = (await hq.post('/v1/jobs/rfm-segments/run', { asOf: day(Date.now() + 86_400_000) })).body.run;
+    expect(rfmRun.outcome).toBe('succeeded');
+    const rfm = (await hq.get(`/v1/analytics/rfm?period=${rfmRun.periodKey}&memberId=${member.id}`)).body.items;
+    expect(rfm.map((r: { memberId: string; frequency: number; monetaryFen: number }) => [r.memberId, r.frequency, r.monetaryFen])).toEqual([[member.id, 1, salePayableFen]]);
+
+    const page = await signIn('hq');
+    await page.goto(`${stack.gateway.url}/admin/#/members/${member.id}`);
+    await see(page.getByTestId('member-name'), '王小明', true);
+    expect(rfm[0].segment).toBe('importantValue'); // the only member with a sale
+    await see(page.getByTestId('member-segment'), SEGMENTS[rfm[0].segment]![0], true);
+    await page.getByRole('tab', { name: '优惠券与提醒' }).click();
+    await see(page.getByTestId('member-upcoming'), `即将到来：生日 ${today}`, true);
+    const rows = (await tableRows(page, 'member-reminders')).map((r) => r.split('\t').map((c) => c.trim()));
+    expect(rows).toEqual([[today, '生日', today, '即将到来', '—'], [tenDaysAgo, '纪念日', tenDaysAgo, '已过', '—']]);
+    await shot(page, 'member-reminders');
     await page.context().close();
   }, 120_000);
 });

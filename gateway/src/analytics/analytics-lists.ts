@@ -16,7 +16,7 @@ function page<T extends { memberId: string }>(items: T[], limit: number, cursorO
   return { items: rows, nextCursor: more ? cursorOf(rows[rows.length - 1]!) : null };
 }
 
-export async function listRfm(gdb: GatewayDb, merchantId: string, q: PageQuery & { period: string; segment?: string | undefined }) {
+export async function listRfm(gdb: GatewayDb, merchantId: string, q: PageQuery & { period: string; segment?: string | undefined; memberId?: string | undefined }) {
   let query = jobsDb(gdb)
     .selectFrom('member_rfm as r')
     .innerJoin('members as m', (j) => j.onRef('m.merchant_id', '=', 'r.merchant_id').onRef('m.id', '=', 'r.member_id'))
@@ -24,6 +24,7 @@ export async function listRfm(gdb: GatewayDb, merchantId: string, q: PageQuery &
     .where('r.merchant_id', '=', merchantId)
     .where('r.period', '=', q.period);
   if (q.segment !== undefined) query = query.where('r.segment', '=', q.segment);
+  if (q.memberId !== undefined) query = query.where('r.member_id', '=', q.memberId);
   if (q.cursor !== undefined) query = query.where('r.member_id', '>', q.cursor);
   const rows = await query.orderBy('r.member_id').limit(q.limit + 1).execute();
   return page(
@@ -67,14 +68,33 @@ export async function listChurn(gdb: GatewayDb, merchantId: string, q: PageQuery
   );
 }
 
-export async function listReminders(gdb: GatewayDb, merchantId: string, q: PageQuery & { date: string; kind?: 'birthday' | 'anniversary' | undefined }) {
+/**
+ * A day's reminders (`date`), or one member's (`memberId`, newest day first, optionally only days on
+ * or after `since`, which bounds the scan to a range of the primary key's (merchant, date) prefix).
+ */
+export async function listReminders(gdb: GatewayDb, merchantId: string, q: PageQuery & { date?: string | undefined; memberId?: string | undefined; since?: string | undefined; kind?: 'birthday' | 'anniversary' | undefined }) {
   let query = jobsDb(gdb)
     .selectFrom('member_reminders as r')
     .innerJoin('members as m', (j) => j.onRef('m.merchant_id', '=', 'r.merchant_id').onRef('m.id', '=', 'r.member_id'))
-    .select(['r.member_id', 'm.name', 'm.phone', 'r.kind', 'r.event_date', 'r.coupon_id'])
-    .where('r.merchant_id', '=', merchantId)
-    .where('r.date', '=', q.date);
+    .select(['r.date', 'r.member_id', 'm.name', 'm.phone', 'r.kind', 'r.event_date', 'r.coupon_id'])
+    .where('r.merchant_id', '=', merchantId);
+  if (q.date !== undefined) query = query.where('r.date', '=', q.date);
+  if (q.since !== undefined) query = query.where('r.date', '>=', q.since);
   if (q.kind !== undefined) query = query.where('r.kind', '=', q.kind);
+  if (q.memberId !== undefined) {
+    // One member: newest day first, the cursor is `<date>:<kind>`.
+    query = query.where('r.member_id', '=', q.memberId);
+    if (q.cursor !== undefined) {
+      const [date = '', kind = ''] = q.cursor.split(':');
+      query = query.where((eb) => eb.or([eb('r.date', '<', date), eb.and([eb('r.date', '=', date), eb('r.kind', '>', kind as 'birthday')])]));
+    }
+    const rows = await query.orderBy('r.date', 'desc').orderBy('r.kind').limit(q.limit + 1).execute();
+    return page(
+      rows.map((r) => ({ memberId: r.member_id, name: r.name, phoneMasked: r.phone ? maskPhone(r.phone) : null, kind: r.kind, date: r.date, eventDate: r.event_date, couponId: r.coupon_id })),
+      q.limit,
+      (i) => `${i.date}:${i.kind}`,
+    );
+  }
   // One member may have both kinds on a day: the cursor is `<memberId>:<kind>`.
   if (q.cursor !== undefined) {
     const [memberId = '', kind = ''] = q.cursor.split(':');
@@ -82,7 +102,7 @@ export async function listReminders(gdb: GatewayDb, merchantId: string, q: PageQ
   }
   const rows = await query.orderBy('r.member_id').orderBy('r.kind').limit(q.limit + 1).execute();
   return page(
-    rows.map((r) => ({ memberId: r.member_id, name: r.name, phoneMasked: r.phone ? maskPhone(r.phone) : null, kind: r.kind, eventDate: r.event_date, couponId: r.coupon_id })),
+    rows.map((r) => ({ memberId: r.member_id, name: r.name, phoneMasked: r.phone ? maskPhone(r.phone) : null, kind: r.kind, date: r.date, eventDate: r.event_date, couponId: r.coupon_id })),
     q.limit,
     (i) => `${i.memberId}:${i.kind}`,
   );

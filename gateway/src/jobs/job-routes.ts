@@ -6,7 +6,7 @@ import { RFM_SEGMENTS } from '@pos/engine';
 import { listChurn, listReminders, listRfm } from '../analytics/analytics-lists.js';
 import { recordBehaviour } from '../analytics/member-behaviours.js';
 import type { Actor } from '../context.js';
-import { forbidden } from '../errors.js';
+import { GatewayError, forbidden } from '../errors.js';
 import { addRoute, type GatewayApp } from '../http/route.js';
 import { Paging, pageOf } from '../http/schemas.js';
 import type { Services } from '../services.js';
@@ -55,8 +55,9 @@ const RfmRow = z
   })
   .openapi('MemberRfm');
 const ChurnRow = z.object({ ...memberColumns, previousFrequency: z.number(), frequency: z.number(), lastPurchaseDate: z.string().nullable() }).openapi('ChurnSignal');
-const ReminderRow = z.object({ ...memberColumns, kind: z.enum(['birthday', 'anniversary']), eventDate: z.string(), couponId: z.string().nullable() }).openapi('MemberReminder');
+const ReminderRow = z.object({ ...memberColumns, kind: z.enum(['birthday', 'anniversary']), date: z.string().openapi({ description: 'the day the reminder is on the list' }), eventDate: z.string(), couponId: z.string().nullable() }).openapi('MemberReminder');
 const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const MemberId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'expected a ULID');
 const BehaviourBody = z
   .object({
     memberId: z.string().min(1).max(26),
@@ -113,7 +114,7 @@ export function jobRoutes(runner: JobRunner) {
 
     addRoute(
       app,
-      { method: 'get', path: '/v1/analytics/rfm', tag: 'analytics', summary: "A period's RFM scores and segment per member (rfm-segments job) (HQ)", query: Paging.extend({ period: IsoDay, segment: Segment.optional() }), response: pageOf(RfmRow) },
+      { method: 'get', path: '/v1/analytics/rfm', tag: 'analytics', summary: "A period's RFM scores and segment per member (rfm-segments job) (HQ)", query: Paging.extend({ period: IsoDay, segment: Segment.optional(), memberId: MemberId.optional() }), response: pageOf(RfmRow) },
       async ({ actor, query }) => {
         hqOnly(actor);
         return listRfm(s.gdb, actor.merchantId, query);
@@ -133,12 +134,18 @@ export function jobRoutes(runner: JobRunner) {
         method: 'get',
         path: '/v1/analytics/reminders',
         tag: 'analytics',
-        summary: 'Birthday and anniversary reminders of a day (reminders job) (HQ)',
-        query: Paging.extend({ date: IsoDay, kind: z.enum(['birthday', 'anniversary']).optional() }),
+        summary: "Birthday and anniversary reminders of a day, or one member's (newest day first, optionally since a day) (reminders job) (HQ)",
+        query: Paging.extend({
+          date: IsoDay.optional().openapi({ description: 'the day of the list; required without memberId' }),
+          memberId: MemberId.optional(),
+          since: IsoDay.optional().openapi({ description: 'only days on or after this one' }),
+          kind: z.enum(['birthday', 'anniversary']).optional(),
+        }),
         response: pageOf(ReminderRow),
       },
       async ({ actor, query }) => {
         hqOnly(actor);
+        if (query.date === undefined && query.memberId === undefined) throw new GatewayError('VALIDATION', '需要 date 或 memberId / date or memberId is required', 'date');
         return listReminders(s.gdb, actor.merchantId, query);
       },
     );

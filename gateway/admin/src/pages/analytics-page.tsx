@@ -11,6 +11,7 @@ import { useLang, useT } from '../i18n.js';
 import { navigate } from '../router.js';
 import { ReportBlock } from '../report-view.js';
 import { CampaignForm } from '../campaign-form.js';
+import { SEGMENTS, localDay } from '../segments.js';
 import { useCan, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 
@@ -55,22 +56,6 @@ interface Effect {
   target: { members: number; purchasers: number; purchaseRate: number; revenueFen: number; revenuePerMemberFen: number };
   holdout: { members: number; purchasers: number; purchaseRate: number; revenueFen: number; revenuePerMemberFen: number } | null;
   lift: { revenuePerMemberFen: number; purchaseRate: number } | null;
-}
-
-const SEGMENTS: Record<string, [string, string]> = {
-  importantValue: ['重要价值', 'Important value'],
-  importantDevelop: ['重要发展', 'Important develop'],
-  importantRetain: ['重要保持', 'Important retain'],
-  importantWinBack: ['重要挽留', 'Important win-back'],
-  generalValue: ['一般价值', 'General value'],
-  generalDevelop: ['一般发展', 'General develop'],
-  generalRetain: ['一般保持', 'General retain'],
-  generalWinBack: ['一般挽留', 'General win-back'],
-};
-
-function localDay(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
 /** The period of the newest successful run of a job, or null when it has not run. */

@@ -1,10 +1,11 @@
 // A member's full view: profile with custom attributes, tags, cards with balances, points lots with
-// their expiry, tier and growth history, orders synced from the tills, follow-up notes, the ledger;
-// and what staff do from here: edit, note, tag, recharge, adjust, issue a card.
+// their expiry, tier and growth history, orders synced from the tills, follow-up notes, the ledger,
+// coupons, and for HQ the member's RFM segment and birthday / anniversary reminders (results of the
+// HQ jobs); and what staff do from here: edit, note, tag, recharge, adjust, issue a card.
 import { ArrowLeftOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Descriptions, Form, Input, List, Modal, Row, Select, Space, Statistic, Table, Tabs, Tag, Typography, message } from 'antd';
 import { useState } from 'react';
-import { get, post } from '../api.js';
+import { get, post, qs } from '../api.js';
 import { ErrorAlert, toastError } from '../errors.js';
 import { dateTime, yuan } from '../format.js';
 import { useLang, useT } from '../i18n.js';
@@ -13,6 +14,7 @@ import { MemberLedger } from '../member-ledger.js';
 import { navigate } from '../router.js';
 import { useCan, useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { SEGMENTS, localDay } from '../segments.js';
 import { MemberFormModal } from './members-page.js';
 
 export interface MemberDetail {
@@ -64,6 +66,8 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
   const can = useCan();
   const session = useSession();
   const [refresh, setRefresh] = useState(0);
+  // RFM and reminders are results of HQ jobs, readable by HQ only.
+  const hq = session.staff.role === 'hq_admin';
   const member = useLoad(() => get<MemberDetail>(`/v1/members/${memberId}`), [memberId, refresh]);
   const attributes = useLoad(() => get<AttributeDefinition[]>('/v1/member-attributes'), []);
   const cardTypes = useLoad(() => get<CardType[]>('/v1/card-types'), []);
@@ -107,6 +111,7 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
             <span data-testid="member-name">{m.name}</span>
             {m.tierId && <Tag color="gold">{m.tierId}</Tag>}
             <Tag color={m.status === 'active' ? 'green' : 'default'}>{m.status === 'active' ? t('正常', 'active') : m.status}</Tag>
+            {hq && <MemberSegment memberId={m.id} />}
           </Space>
         }
         extra={
@@ -233,7 +238,7 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
               children: (
                 <>
                   {can('marketing.read') ? <MemberCoupons memberId={m.id} /> : <Alert type="info" message={t('您的角色不能查看优惠券', 'Your role cannot see coupons')} />}
-                  <Alert style={{ marginTop: 12 }} type="warning" showIcon message={t('网关尚未提供单个会员的回访提醒接口；生日与纪念日提醒见“营销与分析”。', 'The gateway has no per-member reminder API yet; birthday and anniversary reminders are under Marketing & analytics.')} />
+                  {hq ? <MemberReminders memberId={m.id} /> : <Alert style={{ marginTop: 12 }} type="info" showIcon message={t('生日与纪念日提醒由总部查看。', 'Birthday and anniversary reminders are HQ’s.')} />}
                 </>
               ),
             },
@@ -246,6 +251,68 @@ export function MemberViewPage({ memberId }: { memberId: string }) {
       <MemberFormModal open={dialog === 'edit'} member={m} onClose={() => setDialog(null)} onSaved={reload} />
       <IssueCardModal open={dialog === 'issue'} memberId={m.id} mainCards={activeCards} cardTypes={cardTypes.data ?? []} onClose={() => setDialog(null)} onDone={reload} />
     </Space>
+  );
+}
+
+/** How far back the member's reminders are listed (days): the list is by day, so this bounds the read. */
+const REMINDER_DAYS = 31;
+
+interface Reminder {
+  kind: 'birthday' | 'anniversary';
+  date: string;
+  eventDate: string;
+  couponId: string | null;
+}
+
+/** The member's birthday and anniversary reminders of the last month and the days ahead, upcoming ones first marked. */
+function MemberReminders({ memberId }: { memberId: string }) {
+  const t = useT();
+  const today = localDay(new Date());
+  const since = localDay(new Date(Date.now() - REMINDER_DAYS * 86_400_000));
+  const rows = useLoad(() => get<{ items: Reminder[] }>(`/v1/analytics/reminders${qs({ memberId, since, limit: 20 })}`).then((r) => r.items), [memberId, since]);
+  const kindText = (k: string) => (k === 'birthday' ? t('生日', 'Birthday') : t('纪念日', 'Anniversary'));
+  const upcoming = (rows.data ?? []).filter((r) => r.eventDate >= today);
+  return (
+    <div style={{ marginTop: 12 }}>
+      <Typography.Title level={5}>{t('提醒', 'Reminders')}</Typography.Title>
+      <ErrorAlert error={rows.error} />
+      {rows.data && (
+        <Typography.Paragraph data-testid="member-upcoming">
+          {upcoming.length === 0
+            ? t('近期没有生日或纪念日提醒。', 'No birthday or anniversary coming up.')
+            : upcoming.map((r) => t(`即将到来：${kindText(r.kind)} ${r.eventDate}`, `Coming up: ${kindText(r.kind)} ${r.eventDate}`)).join('；')}
+        </Typography.Paragraph>
+      )}
+      <Table<Reminder> size="small" rowKey={(r) => `${r.date}:${r.kind}`} pagination={false} loading={rows.loading} dataSource={rows.data ?? []} data-testid="member-reminders"
+        locale={{ emptyText: t(`最近 ${REMINDER_DAYS} 天没有提醒（提醒任务每日生成）`, `No reminders in the last ${REMINDER_DAYS} days (the reminders job makes them daily)`) }}
+        columns={[
+          { title: t('提醒日', 'Listed on'), dataIndex: 'date' },
+          { title: t('类型', 'Kind'), dataIndex: 'kind', render: kindText },
+          { title: t('日期', 'Date'), dataIndex: 'eventDate' },
+          { title: t('状态', 'State'), key: 's', render: (_: unknown, r) => (r.eventDate >= today ? <Tag color="orange">{t('即将到来', 'upcoming')}</Tag> : <Tag>{t('已过', 'past')}</Tag>) },
+          { title: t('券', 'Coupon'), dataIndex: 'couponId', render: (v: string | null) => (v ? <Tag color="green">{t('已发', 'issued')}</Tag> : '—') },
+        ]} />
+    </div>
+  );
+}
+
+/** The member's segment in the newest RFM run, or nothing when the job has not run or the member has no row. */
+function MemberSegment({ memberId }: { memberId: string }) {
+  const t = useT();
+  const lang = useLang();
+  const row = useLoad(async () => {
+    const runs = await get<{ items: { periodKey: string; outcome: string }[] }>(`/v1/jobs/runs${qs({ job: 'rfm-segments', limit: 20 })}`);
+    const period = runs.items.find((r) => r.outcome === 'succeeded')?.periodKey;
+    if (!period) return null;
+    const r = await get<{ items: { segment: string; recencyDays: number; frequency: number; monetaryFen: number }[] }>(`/v1/analytics/rfm${qs({ period, memberId, limit: 1 })}`);
+    return r.items[0] ? { period, ...r.items[0] } : null;
+  }, [memberId]);
+  if (!row.data) return null;
+  const d = row.data;
+  return (
+    <Tag color="purple" data-testid="member-segment" title={t(`RFM ${d.period}：${d.recencyDays} 天前消费，${d.frequency} 次，${yuan(d.monetaryFen)}`, `RFM ${d.period}: last purchase ${d.recencyDays} days ago, ${d.frequency} purchases, ${yuan(d.monetaryFen)}`)}>
+      {SEGMENTS[d.segment]?.[lang === 'zh' ? 0 : 1] ?? d.segment}
+    </Tag>
   );
 }
 
