@@ -38,10 +38,11 @@ describe.each(DIALECTS)('console API on %s', (dialect) => {
   let east: Client;
   let draftId: string;
   let storeId: string;
+  let seed: Awaited<ReturnType<typeof seedDemo>>;
 
   beforeAll(async () => {
     t = await startTestGateway(dialect);
-    const seed = await seedDemo(t.gw.services);
+    seed = await seedDemo(t.gw.services);
     storeId = seed.storeIds[0]!;
     await t.gw.sync.catalogue.upsert(systemActor(seed.merchantId), ITEMS);
     hq = await login(t.client, 'demo', 'hq', DEMO_PASSWORD);
@@ -165,5 +166,29 @@ describe.each(DIALECTS)('console API on %s', (dialect) => {
     // 张伟: the demo recharge and the demo points.
     expect(lines.slice(1).map((l) => l.split(',')[memberCol])).toEqual([member.id, member.id]);
     expect(lines.slice(1).map((l) => l.split(',')[2]).sort()).toEqual(['points_earn', 'recharge']);
+  });
+
+  it('the summary counts the members who joined since a moment (inclusive), in the caller’s scope, for the dashboard', async () => {
+    expect((await hq.get('/v1/reports/summary')).body.membersAdded).toBeUndefined();
+    // A minute after the seeding (sign-in tokens stay valid), two members join: one in SH01, one in SH02.
+    const joined = t.clock.nowMs() + 60_000;
+    t.clock.now = joined;
+    const sys = systemActor(seed.merchantId);
+    await t.gw.services.members.createMember(sys, { name: '新会员甲', phone: '13977770001', storeId: seed.storeIds[0]! });
+    const second = await t.gw.services.members.createMember(sys, { name: '新会员乙', phone: '13977770002', storeId: seed.storeIds[1]! });
+    const all = (await hq.get('/v1/reports/summary')).body.members;
+    const since = async (c: Client, ms: number) => (await c.get(`/v1/reports/summary?addedSince=${encodeURIComponent(new Date(ms).toISOString())}`)).body;
+    expect(await since(hq, joined - 1_000)).toMatchObject({ members: all, membersAdded: 2 });
+    expect((await since(hq, joined)).membersAdded).toBe(2);
+    expect((await since(hq, second.createdAt)).membersAdded).toBe(1); // inclusive
+    expect((await since(hq, second.createdAt + 1)).membersAdded).toBe(0);
+    expect((await since(manager, joined - 1_000)).membersAdded).toBe(1); // SH01 only
+    expect((await since(hq, 0)).membersAdded).toBe(all);
+    expect(all).toBeGreaterThanOrEqual(14); // the 12 demo members and the two
+    // An offset is read as the instant it names.
+    const offset = (await hq.get(`/v1/reports/summary?addedSince=${encodeURIComponent(new Date(joined + 8 * 3_600_000).toISOString().replace('Z', '+08:00'))}`)).body;
+    expect(offset.membersAdded).toBe(2);
+    const bad = await hq.get('/v1/reports/summary?addedSince=yesterday');
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'VALIDATION']);
   });
 });

@@ -141,6 +141,33 @@ describe('HQ console', () => {
     const yuanText = (fen: number) => `¥${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
     expect(salePayableFen).toBeGreaterThan(0);
     await see(hq.getByTestId('kpi-today'), yuanText(salePayableFen));
+    // Every other figure as the reports API gives it: the one sale of the setup is this month's only
+    // sale and a member's; members who joined today / this month counted on the China calendar.
+    const client = await api('hq');
+    await see(hq.getByTestId('kpi-today-sales'), '笔数 1', true);
+    await see(hq.getByTestId('kpi-month'), yuanText(salePayableFen));
+    await see(hq.getByTestId('kpi-month-sales'), '笔数 1', true);
+    await see(hq.getByTestId('kpi-member-share'), '100.00%');
+    const chinaDay = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const joined = (await client.get('/v1/members?limit=200')).body.items.map((m: { createdAt: number }) => m.createdAt);
+    const since = (day: string) => joined.filter((at: number) => at >= Date.parse(`${day}T00:00:00+08:00`)).length;
+    const summary = (await client.get('/v1/reports/summary')).body;
+    expect(since(chinaDay)).toBe(13); // the demo data is seeded when the stack starts
+    await see(hq.getByTestId('kpi-members'), '会员数13', true);
+    await see(hq.getByTestId('kpi-added'), `今日新增 ${since(chinaDay)} · 本月新增 ${since(`${chinaDay.slice(0, 8)}01`)} · 会员卡 ${summary.cards}`, true);
+    const owed = (await client.get('/v1/reports/liability')).body.totals;
+    expect(owed.storedValueFen).toBe(summary.storedValue.principalFen + summary.storedValue.bonusFen);
+    expect(owed.points).toBe(summary.pointsOutstanding);
+    await see(hq.getByTestId('kpi-liability'), yuanText(owed.storedValueFen));
+    await see(hq.getByTestId('kpi-points'), owed.points.toLocaleString('en-US'));
+    const topStores = await tableRows(hq, 'top-stores');
+    // Ranked by net sales; stores that tie keep the report's order.
+    const byStore = (await client.get(`/v1/reports/sales-by-store?from=${chinaDay.slice(0, 8)}01&to=${chinaDay}`)).body.rows as { storeName: string; sales: number; netFen: number }[];
+    const ranked = byStore.map((r, i) => ({ r, i })).sort((a, b) => b.r.netFen - a.r.netFen || a.i - b.i).map(({ r }) => [r.storeName, String(r.sales), yuanText(r.netFen)]);
+    expect(ranked[0]).toEqual(['上海南京路店', '1', yuanText(salePayableFen)]);
+    expect(ranked.slice(1).map((r) => r[0]).sort()).toEqual(['上海徐家汇店', '广州天河店'].sort());
+    expect(topStores.map((r) => r.split('\t').map((c) => c.trim()))).toEqual(ranked);
+    for (const chart of ['chart-sales-by-day', 'chart-member-share', 'chart-sales-by-store', 'chart-liability']) await hq.getByTestId(chart).waitFor();
     await shot(hq, 'dashboard');
     await hq.getByTestId('nav-members').click();
     const hqRows = await tableRows(hq, 'members-table');

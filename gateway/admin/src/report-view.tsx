@@ -86,10 +86,15 @@ export function reportChart(report: Report, kind: 'bar' | 'line' | 'pie', catego
 }
 
 /** A report card body: its chart and table, or why there is none. */
-export function ReportBlock({ name, params, chart, columns, height, table = true }: { name: string; params: Record<string, string | undefined>; chart?: { kind: 'bar' | 'line' | 'pie'; category: string; series: string[] }; columns?: string[]; height?: number; table?: boolean }) {
+export function ReportBlock({ name, params, chart, columns, height, table = true, rankBy, top }: { name: string; params: Record<string, string | undefined>; chart?: { kind: 'bar' | 'line' | 'pie'; category: string; series: string[] }; columns?: string[]; height?: number; table?: boolean; rankBy?: string; top?: number }) {
   const t = useT();
   const lang = useLang();
-  const r = useReport(name, params);
+  const loaded = useReport(name, params);
+  // Ranked (descending by `rankBy`, ties in the report's order) and cut to `top` rows, when asked.
+  const r = !loaded.data || (!rankBy && !top) ? loaded : {
+    ...loaded,
+    data: { ...loaded.data, rows: (rankBy ? loaded.data.rows.map((row, i) => ({ row, i })).sort((a, b) => Number(b.row[rankBy] ?? 0) - Number(a.row[rankBy] ?? 0) || a.i - b.i).map((x) => x.row) : loaded.data.rows).slice(0, top) },
+  };
   if (r.error) {
     return isMissingApi(r.error) ? <Alert type="warning" showIcon message={t(`网关尚未提供报表 ${name}`, `The gateway has no report ${name} yet`)} /> : <ErrorAlert error={r.error} />;
   }
