@@ -33,8 +33,21 @@ export const PointsRules = z.object({
       minPoints: PointsAmount.default(0),
     })
     .prefault({}),
+  /**
+   * 积分有效期: the last day an earned lot can be spent. `days`: usable through the day `days`
+   * after the business day it was earned; `endOfYear`: through 31 December of the year
+   * `yearsAfter` years after it (1 = 次年年底清零). Absent: points never expire.
+   */
+  validity: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('never') }),
+      z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(3660) }),
+      z.object({ kind: z.literal('endOfYear'), yearsAfter: z.number().int().min(0).max(10) }),
+    ])
+    .default({ kind: 'never' }),
 });
 export type PointsRules = z.infer<typeof PointsRules>;
+export type PointsValidity = PointsRules['validity'];
 
 export const GrowthRules = z.object({
   /** Growth per yuan paid, in per-mille: 1000 = 1 growth per yuan. */

@@ -10,6 +10,7 @@
 // account and the member is flagged.
 import type { Logger } from 'pino';
 import pino from 'pino';
+import { pointsExpiryDate } from '@pos/engine';
 import type {
   BodyOf,
   CardEventBody,
@@ -27,6 +28,7 @@ import { type GatewayDb, inTransaction, isUniqueViolation } from '../db/database
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
+import { PointsValidityCache } from '../rules/points-validity-cache.js';
 import type { MemberService } from '../members/member-service.js';
 import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
 import { recordShiftClosed } from '../fuel/fuel-shifts.js';
@@ -86,6 +88,7 @@ async function usablePoints(db: SyncDb, merchantId: string, memberId: string, to
 
 export class SyncEventApplier {
   private readonly log: Logger;
+  private readonly pointsValidity = new PointsValidityCache();
 
   constructor(private readonly deps: EventApplierDeps) {
     this.log = (deps.logger ?? pino({ level: 'silent' })).child({ module: 'gateway/sync/apply' });
@@ -241,11 +244,13 @@ export class SyncEventApplier {
       }
     }
     if (sale.pointsEarned > 0) {
+      // The lot expires by the rule set the sale was priced with, counted from its business day.
+      const validity = await this.pointsValidity.validityOf(tx.db, actor.merchantId, sale.ruleSetVersion);
       await ledger.earnPoints(actor, {
         idempotencyKey: `${sale.eventId}:points-earn`,
         memberId: sale.memberId,
         points: sale.pointsEarned,
-        expiresOn: null,
+        expiresOn: pointsExpiryDate(validity, sale.businessDate),
       });
     }
   }
@@ -301,11 +306,13 @@ export class SyncEventApplier {
       bonusFen: recharge.bonusFen,
     });
     if (recharge.bonusPoints > 0) {
+      // A recharge names no rule-set version: the latest published one decides.
+      const validity = await this.pointsValidity.validityOf(tx.db, actor.merchantId, null);
       await tx.ledger.earnPoints(actor, {
         idempotencyKey: `${recharge.eventId}:bonus-points`,
         memberId: recharge.memberId,
         points: recharge.bonusPoints,
-        expiresOn: null,
+        expiresOn: pointsExpiryDate(validity, recharge.businessDate),
       });
     }
   }
