@@ -183,7 +183,7 @@ describe.each(DIALECTS)('member page API (%s)', (dialect) => {
     });
     await s.ruleSets.publish(sys, draft.id);
     const issued = await s.coupons.issue(sys, { definitionId: 'c-50-5', memberIds: [memberId], idempotencyKey: 'page-test' });
-    const regular = (await s.cards.listCardTypes(sys)).find((x) => x.level === 'regular')!;
+    const regular = (await s.cards.listCardTypes(sys)).find((x) => x.level === 'regular' && x.kind === 'personal')!; // not the linked 家庭副卡
     await s.cards.issueCard(sys, { memberId, cardTypeId: regular.id, cardNo: '6200001234567890' });
     await s.ledger.recharge(systemActor(merchantId, storeId), { idempotencyKey: 'page-recharge', cardNo: '6200001234567890', paidFen: 50_000, planId: 'topup-500' });
     await s.ledger.earnPoints(sys, { idempotencyKey: 'page-points-1', memberId, points: 30, expiresOn: '2027-06-30' });

@@ -83,7 +83,9 @@ describe('member page on a phone', () => {
   it('shows the member code; the terminal scans it through the simulated scanner and attaches the member', async () => {
     // HQ issues a card and the member recharges ¥100 at the store (payment is out of the page's scope).
     const s = stack.gateway.services;
-    const regular = (await s.cards.listCardTypes(systemActor(stack.merchantId))).find((t) => t.level === 'regular')!;
+    const regular = (await s.cards.listCardTypes(systemActor(stack.merchantId)))
+      // The personal regular card (普通卡); 家庭副卡 is regular too but linked to a main card, and ids made in one millisecond list in any order.
+      .find((t) => t.level === 'regular' && t.kind === 'personal')!;
     const cardNo = syntheticCardNumber(20261126);
     await s.cards.issueCard(systemActor(stack.merchantId), { memberId, cardTypeId: regular.id, cardNo });
     const storeId = (await s.gdb.db.selectFrom('stores').select('id').where('merchant_id', '=', stack.merchantId).where('code', '=', 'SH01').executeTakeFirstOrThrow()).id;
