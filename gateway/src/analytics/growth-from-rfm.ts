@@ -5,7 +5,7 @@
 // the tier up at once (mode 'upgrade'); downgrades wait for tier-evaluation.
 import { behaviourGrowth, RuleSet } from '@pos/engine';
 import { sql } from 'kysely';
-import { activeRules } from '../ledger/ledger-service.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { endOfPreviousMonth } from '../jobs/calendar.js';
 import type { JobDefinition } from '../jobs/job-definition.js';
 import { jobsDb } from '../jobs/jobs-tables.js';

@@ -3,7 +3,7 @@
 // (the engine's evaluateTier in 'periodic' mode). Each move is a growth_history row with delta 0,
 // source 'evaluation', key `tier-evaluation:<asOf>:<memberId>`, so a rerun moves no one twice.
 import { evaluateTier } from '@pos/engine';
-import { activeRules } from '../ledger/ledger-service.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { endOfPreviousMonth } from '../jobs/calendar.js';
 import type { JobDefinition } from '../jobs/job-definition.js';
 

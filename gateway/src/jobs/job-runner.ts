@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { systemActor, type Clock } from '../context.js';
 import { isUniqueViolation, type GatewayDb } from '../db/database.js';
 import { GatewayError } from '../errors.js';
-import { activeRules } from '../ledger/ledger-service.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { toPage, type Page } from '../pagination.js';
 import { isIsoDay, localDay } from './calendar.js';
 import type { JobDefinition, JobDeps, JobName } from './job-definition.js';

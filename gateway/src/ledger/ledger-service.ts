@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson, newId } from '@pos/protocol';
 import { writeAudit, type AuditEntry } from '../audit/audit-log.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { findCardByNo, familyRoot, storedValueOwner, type CardRow } from '../cards/card-repository.js';
 import type { Actor, Clock } from '../context.js';
 import { forUpdate, inTransaction, isUniqueViolation, type GatewayDb } from '../db/database.js';
@@ -88,17 +89,6 @@ export function splitAsAsked(amount: number, asked: StoredValue, balance: Stored
   return { principalFen, bonusFen };
 }
 
-/** The merchant's latest published rule set (stored engine-parsed at publish), or null. */
-export async function activeRules(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<RuleSet | null> {
-  const row = await trx
-    .selectFrom('rule_set_versions')
-    .select('content')
-    .where('merchant_id', '=', merchantId)
-    .orderBy('version', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.content) as RuleSet) : null;
-}
 
 /** The stored-value order of the active rule set (the engine's default, principal first, when none). */
 export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merchantId: string): Promise<SpendOrder> {

@@ -21,7 +21,8 @@ import { inTransaction, isUniqueViolation, type GatewayDb } from '../db/database
 import { GatewayError, notFound } from '../errors.js';
 import type { NotificationService } from '../notifications/index.js';
 import { toPage, type Page, type PageQuery } from '../pagination.js';
-import { activeCouponDefinition, activeRules } from './active-rules.js';
+import { activeRules } from '../rules/active-rule-set.js';
+import { activeCouponDefinition } from './active-rules.js';
 import { CampaignTarget, targetSource, type CampaignScope, type ResolvedTarget } from './campaign-target.js';
 import { assertMembersVisible, couponWindow } from './coupon-issuer.js';
 import { holdoutBucketSql } from './holdout.js';
@@ -446,7 +447,7 @@ export class CampaignService {
       .limit(MAX_NOTIFICATIONS_PER_ISSUE)
       .execute();
     // The last day the coupon is valid, on the merchant's wall clock (valid_until is exclusive).
-    const offsetMinutes = (await activeRules(this.gdb.db, merchantId))?.rules.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
+    const offsetMinutes = (await activeRules(this.gdb.db, merchantId))?.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
     const validTo = new Date(Number(c.valid_until) - 1 + offsetMinutes * 60_000).toISOString().slice(0, 10);
     let sent = 0;
     for (const p of pending) {

@@ -17,7 +17,7 @@ import type { Logger } from 'pino';
 import type { Actor } from '../context.js';
 import type { GatewayDatabase } from '../db/schema.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
-import { activeRules } from './active-rules.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import type { MarketingDatabase } from './marketing-tables.js';
 
 export interface SaleMarketingDeps {
@@ -99,7 +99,7 @@ async function rewardReferrer(db: Kysely<MarketingDatabase>, deps: SaleMarketing
     .where('kind', '=', 'sale')
     .executeTakeFirst();
   if (Number(sales?.n ?? 0) !== 1) return;
-  const points = (await activeRules(deps.trx, actor.merchantId))?.rules.referral?.referrerPoints ?? 0;
+  const points = (await activeRules(deps.trx, actor.merchantId))?.referral?.referrerPoints ?? 0;
   if (points <= 0) return;
   // A referrer who is gone would make the ledger refuse, and with it the sale: skip instead.
   const referrer = await db.selectFrom('members').select('id').where('merchant_id', '=', actor.merchantId).where('id', '=', referrerId).executeTakeFirst();

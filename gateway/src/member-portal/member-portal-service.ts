@@ -4,12 +4,12 @@
 // members edit, the dynamic member code, the referral link and marketing opt-outs.
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
-import type { RuleSet } from '@pos/engine';
 import { maskPhone, memberCodeAt } from '@pos/protocol';
 import { require } from '../auth/permissions.js';
 import { systemActor, type Actor, type Clock } from '../context.js';
 import { inTransaction, type GatewayDb } from '../db/database.js';
 import { writeAudit } from '../audit/audit-log.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { GatewayError, notFound } from '../errors.js';
 import { MemberCodeService } from '../members/member-code-service.js';
 import type { AttributeDefinition, AttributeValue, MemberService } from '../members/member-service.js';
@@ -154,11 +154,6 @@ export class MemberPortalService {
     return { ...session, memberId, registered };
   }
 
-  private async activeRules(merchantId: string): Promise<RuleSet | null> {
-    const row = await this.db.selectFrom('rule_set_versions').select('content').where('merchant_id', '=', merchantId).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    return row ? (JSON.parse(row.content) as RuleSet) : null;
-  }
-
   private async editableAttributes(merchantId: string): Promise<AttributeDefinition[]> {
     const rows = await this.db.selectFrom('attribute_definitions').selectAll().where('merchant_id', '=', merchantId).where('member_editable', '=', 1).orderBy('key').execute();
     return rows.map((r) => ({ key: r.key, labelZh: r.label_zh, labelEn: r.label_en, type: r.type as AttributeDefinition['type'], options: JSON.parse(r.options) as string[] }));
@@ -168,7 +163,7 @@ export class MemberPortalService {
     const actor = systemActor(merchantId);
     const detail = await this.members.getMember(actor, memberId);
     const merchant = await this.db.selectFrom('merchants').select(['code', 'name']).where('id', '=', merchantId).executeTakeFirstOrThrow();
-    const rules = await this.activeRules(merchantId);
+    const rules = await activeRules(this.db, merchantId);
     const tiers = [...(rules?.tiers ?? [])].sort((a, b) => a.growthThreshold - b.growthThreshold);
     const current = tiers.find((t) => t.tierId === detail.tierId) ?? null;
     const floor = current?.growthThreshold ?? 0;

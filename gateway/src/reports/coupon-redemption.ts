@@ -8,7 +8,7 @@
 // Asia/Shanghai), since issued_at and redeemed_at are instants.
 import { sql } from 'kysely';
 import { marketingDb } from '../marketing/marketing-tables.js';
-import { activeRules } from './active-rules.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { col, pct, type ReportDefinition, type ReportRow } from './report-definition.js';
 import { dayIndex, whereStores } from './report-scope.js';
 
@@ -52,7 +52,7 @@ export const couponRedemption: ReportDefinition = {
   async run(ctx) {
     const merchantId = ctx.actor.merchantId;
     const db = marketingDb(ctx.gdb);
-    const offset = (await activeRules(ctx.gdb, merchantId))?.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
+    const offset = (await activeRules(ctx.gdb.db, merchantId))?.settings.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
     const fromMs = dayIndex(ctx.from!)! * DAY_MS - offset * 60_000;
     const untilMs = (dayIndex(ctx.to!)! + 1) * DAY_MS - offset * 60_000;
     const now = ctx.clock.nowMs();

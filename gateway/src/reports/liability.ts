@@ -3,7 +3,7 @@
 // accounts, by the card's store). Points are also valued in fen at the rule set's 积分抵现 rate
 // (rounded down) when points-as-cash is enabled; otherwise that column is empty.
 import { sql } from 'kysely';
-import { activeRules } from './active-rules.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { col, type ReportDefinition, type ReportRow } from './report-definition.js';
 import { whereStores } from './report-scope.js';
 
@@ -55,7 +55,7 @@ export const liability: ReportDefinition = {
       entry(r.store_id).principalFen = Number(r.principal);
       entry(r.store_id).bonusFen = Number(r.bonus);
     }
-    const cash = (await activeRules(ctx.gdb, merchantId))?.points.pointsCash;
+    const cash = (await activeRules(ctx.gdb.db, merchantId))?.points.pointsCash;
     const valueFen = (p: number) => (cash?.enabled ? Math.floor((p * 100) / cash.pointsPerYuan) : null);
     const rowOf = (head: ReportRow, o: Owed): ReportRow => ({
       ...head,

@@ -2,7 +2,7 @@
 // set, in the rule set's order by growth threshold, then members without a tier and any tier id no
 // longer in the rule set (so the counts always add up to the member count).
 import { sql } from 'kysely';
-import { activeRules } from './active-rules.js';
+import { activeRules } from '../rules/active-rule-set.js';
 import { col, pct, type ReportDefinition, type ReportRow } from './report-definition.js';
 import { whereStores } from './report-scope.js';
 
@@ -27,7 +27,7 @@ export const tierDistribution: ReportDefinition = {
     q = whereStores(q, 'store_id', ctx.stores);
     const counts = new Map((await q.groupBy('tier_id').execute()).map((r) => [r.tier_id, { n: Number(r.n), growth: Number(r.growth) }]));
     const total = [...counts.values()].reduce((s, c) => s + c.n, 0);
-    const tiers = [...((await activeRules(ctx.gdb, ctx.actor.merchantId))?.tiers ?? [])].sort((a, b) => a.growthThreshold - b.growthThreshold);
+    const tiers = [...((await activeRules(ctx.gdb.db, ctx.actor.merchantId))?.tiers ?? [])].sort((a, b) => a.growthThreshold - b.growthThreshold);
     const rowOf = (tierId: string | null, tierName: string): ReportRow => {
       const c = counts.get(tierId) ?? { n: 0, growth: 0 };
       counts.delete(tierId);
