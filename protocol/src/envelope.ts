@@ -48,6 +48,8 @@ export interface ParsedEnvelope {
   envelope: EnvelopeShape & { type: MessageType };
   /** The object as received, unknown fields included: the signature covers all of it. */
   raw: Record<string, unknown>;
+  /** The text it was parsed from, when it came as text: lets verification hash the bytes as received. */
+  text?: string;
 }
 
 export type FrameResult<T> = { ok: true; value: T } | { ok: false; error: ProtocolError };
@@ -75,6 +77,72 @@ export function signFrame<T extends MessageType>(frame: UnsignedFrame<T>, secret
 /** Serialises a signed frame for the wire. */
 export function encodeFrame(frame: Frame): string {
   return JSON.stringify(frame);
+}
+
+/**
+ * A body whose canonical JSON is computed once, to be signed for many terminals: the change feed
+ * sends one delta to every terminal of a merchant, each under its own key.
+ */
+export interface PreparedBody<T extends MessageType = MessageType> {
+  readonly type: T;
+  readonly body: BodyOf<T>;
+  readonly canonical: string;
+}
+
+export function prepareBody<T extends MessageType>(type: T, body: BodyOf<T>): PreparedBody<T> {
+  return { type, body, canonical: canonicalJson(body) };
+}
+
+const SIG_SUFFIX = /,"sig":"([0-9a-f]{64})"\}$/;
+const CANONICAL_PREFIX = '{"body":';
+
+/**
+ * The canonical JSON of the unsigned envelope, assembled around an already canonical body. Keys in
+ * RFC 8785 order: body, id, sentAt, seq, terminalId, type, v (strings and safe integers serialise as
+ * JSON.stringify does).
+ */
+function canonicalEnvelope(header: Omit<UnsignedFrame<MessageType>, 'body'>, canonicalBody: string): string {
+  if (!Number.isSafeInteger(header.seq)) throw new RangeError(`seq must be a safe integer, got ${header.seq}`);
+  const s = JSON.stringify;
+  return `${CANONICAL_PREFIX}${canonicalBody},"id":${s(header.id)},"sentAt":${s(header.sentAt)},"seq":${header.seq},"terminalId":${s(header.terminalId)},"type":${s(header.type)},"v":${s(PROTOCOL_VERSION)}}`;
+}
+
+/**
+ * Signs and serialises in one step. The wire text is the signed canonical text itself with `sig`
+ * appended, so a receiver can authenticate the bytes it got without re-canonicalising the parsed
+ * object (see verifyEnvelope), and a prepared body is canonicalised once for any number of keys.
+ * The signature is the same as signFrame's for the same frame.
+ */
+export function signAndEncodeFrame<T extends MessageType>(
+  header: Omit<UnsignedFrame<T>, 'body'>,
+  body: BodyOf<T> | PreparedBody<T>,
+  secret: string,
+): string {
+  const canonicalBody = isPreparedBody(body, header.type) ? body.canonical : canonicalJson(body);
+  const canonical = canonicalEnvelope(header, canonicalBody);
+  return `${canonical.slice(0, -1)},"sig":"${hmacHex(secret, canonical)}"}`;
+}
+
+function isPreparedBody<T extends MessageType>(body: BodyOf<T> | PreparedBody<T>, type: T): body is PreparedBody<T> {
+  if (typeof body !== 'object' || body === null || !('canonical' in body) || !('body' in body)) return false;
+  const prepared = body as PreparedBody<T>;
+  if (prepared.type !== type) throw new TypeError(`a body prepared for "${prepared.type}" cannot be sent as "${type}"`);
+  return typeof prepared.canonical === 'string';
+}
+
+/**
+ * True when `text` is a canonical envelope with the signature appended (what signAndEncodeFrame
+ * writes) and the HMAC of those exact bytes matches. Sound because a signer only ever signs the
+ * canonical text of an object without `sig`: bytes that carry a valid HMAC parse to the object that
+ * was signed. Any other text falls back to canonicalising the parsed object.
+ */
+function signedTextMatches(text: string, secret: string, received: Buffer): boolean {
+  if (!text.startsWith(CANONICAL_PREFIX)) return false;
+  const suffix = SIG_SUFFIX.exec(text.slice(-80));
+  if (!suffix) return false;
+  const signed = `${text.slice(0, text.length - suffix[0].length)}}`;
+  const expected = Buffer.from(hmacHex(secret, signed), 'hex');
+  return expected.length === received.length && timingSafeEqual(expected, received);
 }
 
 function fieldPath(path: ReadonlyArray<PropertyKey>, prefix?: string): string {
@@ -134,7 +202,7 @@ export function parseEnvelope(input: string | unknown, sender: Sender): FrameRes
       new ProtocolError('WRONG_DIRECTION', `a ${sender} may not send "${envelope.type}"`, { refId: envelope.id }),
     );
   }
-  return { ok: true, value: { envelope: envelope as ParsedEnvelope['envelope'], raw: record } };
+  return { ok: true, value: { envelope: envelope as ParsedEnvelope['envelope'], raw: record, ...(typeof input === 'string' ? { text: input } : {}) } };
 }
 
 export interface FrameKey {
@@ -145,12 +213,14 @@ export interface FrameKey {
 
 /** Steps 8–10: signature, replay, body. */
 export function verifyEnvelope(parsed: ParsedEnvelope, key: FrameKey): FrameResult<Frame> {
-  const { envelope, raw } = parsed;
-  const { sig: _sig, ...unsigned } = raw;
-  const expected = Buffer.from(hmacHex(key.secret, canonicalJson(unsigned)), 'hex');
+  const { envelope, raw, text } = parsed;
   const received = Buffer.from(envelope.sig, 'hex');
-  if (expected.length !== received.length || !timingSafeEqual(expected, received)) {
-    return fail(new ProtocolError('BAD_SIGNATURE', 'signature does not match', { refId: envelope.id }));
+  if (!(text !== undefined && signedTextMatches(text, key.secret, received))) {
+    const { sig: _sig, ...unsigned } = raw;
+    const expected = Buffer.from(hmacHex(key.secret, canonicalJson(unsigned)), 'hex');
+    if (expected.length !== received.length || !timingSafeEqual(expected, received)) {
+      return fail(new ProtocolError('BAD_SIGNATURE', 'signature does not match', { refId: envelope.id }));
+    }
   }
   if (envelope.seq <= key.lastSeq) {
     return fail(

@@ -7,7 +7,7 @@
 // commits late can carry an earlier timestamp; deltas are upserts of whole current records, so
 // reading a change twice is harmless, and the poller skips records it already pushed unchanged.
 import pino, { type Logger } from 'pino';
-import type { DeltaBody } from '@pos/protocol';
+import { type DeltaBody, type PreparedBody, prepareBody } from '@pos/protocol';
 import { catalogueItemsAfter } from '../catalogue/catalogue-service.js';
 import type { Clock } from '../context.js';
 import type { GatewayDb } from '../db/database.js';
@@ -23,7 +23,8 @@ export interface ChangeFeedOptions {
   logger?: Logger;
 }
 
-type Listener = (delta: DeltaBody) => void;
+/** Gets each live delta prepared once (canonical JSON computed) for all of the merchant's terminals. */
+type Listener = (delta: PreparedBody<'delta'>) => void;
 
 interface Watch {
   listeners: Set<Listener>;
@@ -132,7 +133,8 @@ export class ChangeFeed {
     }
     if (fresh.length === 0) return;
     for (const delta of this.chunk(fresh, cursorOf(untilMs), cursorOf(untilMs))) {
-      for (const listener of watch.listeners) listener(delta);
+      const prepared = prepareBody('delta', delta);
+      for (const listener of watch.listeners) listener(prepared);
     }
   }
 

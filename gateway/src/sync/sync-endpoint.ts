@@ -17,10 +17,10 @@ import {
   type MessageType,
   MESSAGES,
   ProtocolError,
-  encodeFrame,
+  type PreparedBody,
   newId,
   parseEnvelope,
-  signFrame,
+  signAndEncodeFrame,
   verifyEnvelope,
 } from '@pos/protocol';
 import type { Clock } from '../context.js';
@@ -261,14 +261,12 @@ class SyncSession {
     return this.mySeq;
   }
 
-  private send<T extends MessageType>(type: T, body: BodyOf<T>): void {
+  /** A prepared body (a live delta, the same for every terminal) is canonicalised once, signed per terminal. */
+  private send<T extends MessageType>(type: T, body: BodyOf<T> | PreparedBody<T>): void {
     if (this.closed || !this.key) return;
     const now = this.options.clock.nowMs();
-    const frame = signFrame(
-      { type, id: newId(now), terminalId: this.key.terminalId, seq: this.nextSeq(), sentAt: new Date(now).toISOString(), body },
-      this.key.secret,
-    );
-    this.ws.send(encodeFrame(frame as Frame));
+    const header = { type, id: newId(now), terminalId: this.key.terminalId, seq: this.nextSeq(), sentAt: new Date(now).toISOString() };
+    this.ws.send(signAndEncodeFrame(header, body, this.key.secret));
   }
 
   private sendAndDrain<T extends MessageType>(type: T, body: BodyOf<T>): Promise<void> {

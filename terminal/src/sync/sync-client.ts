@@ -16,10 +16,9 @@ import {
   type BodyOf,
   type Frame,
   type MessageType,
-  encodeFrame,
   newId,
   openFrame,
-  signFrame,
+  signAndEncodeFrame,
 } from '@pos/protocol';
 import { effectOf } from '../store/index.js';
 import { effectsByMember, withAckedEffect } from './acked-effect.js';
@@ -219,11 +218,8 @@ export class SyncClient {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
     const now = this.clock();
-    const frame = signFrame(
-      { type, id: newId(now), terminalId: this.options.terminalId, seq: this.takeSeq(), sentAt: new Date(now).toISOString(), body },
-      this.options.secret,
-    );
-    socket.send(encodeFrame(frame as Frame));
+    const header = { type, id: newId(now), terminalId: this.options.terminalId, seq: this.takeSeq(), sentAt: new Date(now).toISOString() };
+    socket.send(signAndEncodeFrame(header, body, this.options.secret));
     return true;
   }
 
