@@ -92,18 +92,24 @@ export async function lockBalances(
   return new Map(rows.map((r) => [r.id, Number(r.balance)]));
 }
 
+/**
+ * Adds `delta` to the account's balance and answers the new balance and whether it may be negative,
+ * in one statement (the caller's non-negative check needs no second read).
+ */
 export async function addToBalance(
   trx: Kysely<GatewayDatabase>,
   merchantId: string,
   accountId: string,
   delta: number,
-): Promise<void> {
+): Promise<{ balance: number; mayGoNegative: boolean }> {
   const r = await trx
     .updateTable('accounts')
     .set({ balance: sql<number>`balance + ${delta}` })
     .where('merchant_id', '=', merchantId)
     .where('id', '=', accountId)
+    .returning(['balance', 'may_go_negative'])
     .executeTakeFirst();
   // A posting to an account that does not exist would leave debits ≠ credits; refuse it loudly.
-  if (Number(r.numUpdatedRows) !== 1) throw new RangeError(`no account ${accountId}`);
+  if (!r) throw new RangeError(`no account ${accountId}`);
+  return { balance: Number(r.balance), mayGoNegative: Number(r.may_go_negative) !== 0 };
 }

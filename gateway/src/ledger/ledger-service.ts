@@ -96,12 +96,24 @@ export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merch
   return order === 'bonusFirst' ? 'bonusFirst' : 'principalFirst';
 }
 
+/**
+ * What several operations inside ONE open transaction may share (a batch of synced events): account
+ * ids (an account never changes id once it exists) and the stored-value order of the active rule set
+ * (a batch acts as of one moment, as a single event does). Only valid for that one transaction: an
+ * account created in it is gone if it rolls back.
+ */
+export class LedgerTransactionMemo {
+  readonly accountIds = new Map<string, string>();
+  readonly storedValueOrders = new Map<string, Promise<SpendOrder>>();
+}
+
 export class LedgerService {
   constructor(
     private readonly gdb: GatewayDb,
     private readonly clock: Clock,
     /** When set, operations join this open transaction instead of opening their own. */
     private readonly bound?: Kysely<GatewayDatabase>,
+    private readonly memo?: LedgerTransactionMemo,
   ) {}
 
   /**
@@ -110,8 +122,8 @@ export class LedgerService {
    * then surfaces as a unique violation that aborts the caller's transaction: retry it whole, and the
    * retry finds the first result.
    */
-  withTransaction(trx: Kysely<GatewayDatabase>): LedgerService {
-    return new LedgerService(this.gdb, this.clock, trx);
+  withTransaction(trx: Kysely<GatewayDatabase>, memo?: LedgerTransactionMemo): LedgerService {
+    return new LedgerService(this.gdb, this.clock, trx, memo);
   }
 
   /**
@@ -162,13 +174,17 @@ export class LedgerService {
           transactionId,
           nowMs,
           account: async (kind, ownerId) => {
-            const id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
+            const memoKey = `${merchantId}:${kind}:${ownerId}`;
+            let id = this.memo?.accountIds.get(memoKey);
+            if (id === undefined) {
+              id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
+              this.memo?.accountIds.set(memoKey, id);
+            }
             unitByAccount.set(id, unitOf(kind));
             return id;
           },
           lock: (ids) => lockBalances(trx, lockRows, merchantId, ids),
         });
-        const touched = new Set<string>();
         let n = 0;
         const rows = [];
         const delta = new Map<string, number>();
@@ -191,25 +207,16 @@ export class LedgerService {
           });
           delta.set(p.from, (delta.get(p.from) ?? 0) - p.amount);
           delta.set(p.to, (delta.get(p.to) ?? 0) + p.amount);
-          touched.add(p.from).add(p.to);
         }
         if (rows.length > 0) await trx.insertInto('postings').values(rows).execute();
         // One update per account with its net change: the same sums as per posting, fewer statements.
+        // An account whose net change is 0 keeps the balance it had, which was not negative.
         for (const [accountId, change] of delta) {
-          if (change !== 0) await addToBalance(trx, merchantId, accountId, change);
-        }
-        if (touched.size > 0) {
-          const accounts = await trx
-            .selectFrom('accounts')
-            .select(['id', 'balance', 'may_go_negative'])
-            .where('merchant_id', '=', merchantId)
-            .where('id', 'in', [...touched])
-            .execute();
-          for (const a of accounts) {
-            if (Number(a.balance) < 0 && a.may_go_negative === 0) {
-              // A guard, not the normal path: the operation's own check should have refused first.
-              throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
-            }
+          if (change === 0) continue;
+          const after = await addToBalance(trx, merchantId, accountId, change);
+          if (after.balance < 0 && !after.mayGoNegative) {
+            // A guard, not the normal path: the operation's own check should have refused first.
+            throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
           }
         }
         const result: Applied<R> = {
@@ -268,6 +275,13 @@ export class LedgerService {
   }
 
   // ---- stored value -------------------------------------------------------------------------
+
+  private storedValueOrder(trx: Trx, merchantId: string): Promise<SpendOrder> {
+    if (!this.memo) return activeStoredValueOrder(trx, merchantId);
+    let order = this.memo.storedValueOrders.get(merchantId);
+    if (!order) this.memo.storedValueOrders.set(merchantId, (order = activeStoredValueOrder(trx, merchantId)));
+    return order;
+  }
 
   private async activeCard(trx: Trx, merchantId: string, cardNo: string, field = 'cardNo'): Promise<CardRow> {
     const card = await findCardByNo(trx, merchantId, cardNo);
@@ -410,7 +424,7 @@ export class LedgerService {
       if (req.split) {
         split = splitAsAsked(covered, req.split, acc.balance);
       } else {
-        const order = req.order ?? (await activeStoredValueOrder(ctx.trx, actor.merchantId));
+        const order = req.order ?? (await this.storedValueOrder(ctx.trx, actor.merchantId));
         split = splitByOrder(covered, acc.balance, order);
       }
       const shortfallFen = req.amountFen - covered;

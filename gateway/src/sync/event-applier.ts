@@ -6,6 +6,9 @@
 // or not at all. Enrolments and card actions go through the member and card services, each
 // idempotent by state, and are registered after them. A registered event is acked as a duplicate
 // without touching anything.
+// Batches (applyBatch): several consecutive events of one session in ONE transaction, each with the
+// same effects and registration as alone, so a batch commits whole or not at all; the caller falls
+// back to one at a time when a batch fails, which decides refusals exactly as before.
 // Offline spends are never refused for lack of balance: the shortfall goes to the overdraft
 // account and the member is flagged.
 import type { Logger } from 'pino';
@@ -27,7 +30,7 @@ import type { Kysely } from 'kysely';
 import { type GatewayDb, inTransaction, isUniqueViolation } from '../db/database.js';
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
-import type { LedgerService } from '../ledger/ledger-service.js';
+import { LedgerTransactionMemo, type LedgerService } from '../ledger/ledger-service.js';
 import { PointsValidityCache } from '../rules/points-validity-cache.js';
 import type { MemberService } from '../members/member-service.js';
 import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
@@ -38,6 +41,16 @@ import type { SalesDatabase } from '../sales/sales-tables.js';
 import { syncDb } from './sync-tables.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
+
+export interface SyncEvent {
+  type: EventMessageType;
+  body: BodyOf<EventMessageType>;
+}
+
+/** Enrolments and card actions go through the member and card services, each with its own transactions. */
+export function isBatchable(type: EventMessageType): boolean {
+  return type !== 'memberEnrolled' && type !== 'cardEvent';
+}
 
 export interface TerminalIdentity {
   merchantId: string;
@@ -123,10 +136,60 @@ export class SyncEventApplier {
     }
   }
 
+  /**
+   * Applies `events` (all batchable, in order) in one transaction: the outcomes are those applying
+   * them one at a time would give when none is refused. Any error (a refusal, a concurrent session
+   * registering one of them first) rolls the whole batch back and is thrown as is.
+   */
+  async applyBatch(terminal: TerminalIdentity, events: readonly SyncEvent[]): Promise<ApplyOutcome[]> {
+    for (const { type } of events) if (!isBatchable(type)) throw new RangeError(`${type} events cannot be applied in a batch`);
+    const ids = events.map(({ body }) => body.eventId);
+    const registered = await this.registeredAmong(syncDb(this.deps.gdb), terminal.merchantId, ids);
+    const todo = events.flatMap((event, i) => (registered.has(ids[i]!) ? [] : [i]));
+    const outcomes: ApplyOutcome[] = events.map(() => 'duplicate');
+    if (todo.length === 0) return outcomes;
+    for (const i of todo) {
+      const body = events[i]!.body as { storeId?: string; terminalId?: string };
+      if (body.storeId !== terminal.storeId || body.terminalId !== terminal.terminalId) throw new EventRejected(ids[i]!, 'event names another store or terminal');
+    }
+    const actor = systemActor(terminal.merchantId, terminal.storeId);
+    return inTransaction(this.deps.gdb, async (trx) => {
+      // Per attempt: a retried transaction must not see ids of accounts its rolled-back try created.
+      const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, new LedgerTransactionMemo()) };
+      const done = await this.registeredAmong(tx.db, terminal.merchantId, todo.map((i) => ids[i]!));
+      const result = [...outcomes];
+      for (const i of todo) {
+        // Registered meanwhile by another session, or the same event twice in this batch.
+        if (done.has(ids[i]!)) continue;
+        await this.applyEffects(terminal, actor, events[i]!.type, events[i]!.body, trx, tx);
+        done.add(ids[i]!);
+        result[i] = 'applied';
+      }
+      return result;
+    });
+  }
+
+  private async registeredAmong(db: SyncDb, merchantId: string, eventIds: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const unique = [...new Set(eventIds)];
+    // Chunks keep the bind parameters well under both dialects' limits.
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await db.selectFrom('sync_events').select('event_id').where('merchant_id', '=', merchantId).where('event_id', 'in', unique.slice(i, i + 500)).execute();
+      for (const row of rows) found.add(row.event_id);
+    }
+    return found;
+  }
+
   private async applyInTransaction(terminal: TerminalIdentity, actor: Actor, type: EventMessageType, body: unknown, trx: Kysely<GatewayDatabase>): Promise<ApplyOutcome> {
     const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx) };
     const eventId = (body as { eventId: string }).eventId;
     if (await this.isRegistered(tx.db, terminal.merchantId, eventId)) return 'duplicate';
+    await this.applyEffects(terminal, actor, type, body, trx, tx);
+    return 'applied';
+  }
+
+  /** The event's effects and its registration, inside the caller's transaction. */
+  private async applyEffects(terminal: TerminalIdentity, actor: Actor, type: EventMessageType, body: unknown, trx: Kysely<GatewayDatabase>, tx: Tx): Promise<void> {
     let growthDelta = 0;
     let memberId: string | null = null;
     if (type === 'saleCommitted') {
@@ -159,7 +222,6 @@ export class SyncEventApplier {
         .where('id', '=', memberId)
         .execute();
     }
-    return 'applied';
   }
 
   private async applyThroughServices(terminal: TerminalIdentity, actor: Actor, type: 'memberEnrolled' | 'cardEvent', body: unknown): Promise<ApplyOutcome> {

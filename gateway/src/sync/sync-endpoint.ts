@@ -4,8 +4,12 @@
 //
 // Frames of a session are handled one at a time, in arrival order; at most
 // MAX_QUEUED_FRAMES wait, beyond which the terminal is sending faster than it is acked and the
-// session is closed. A refusal is an `error` frame signed with the terminal's key when the
-// terminal is known, else a WebSocket close (code 1008) whose reason carries the error code.
+// session is closed. Event frames are verified one at a time too, but the verified events waiting
+// are applied together (one database transaction, acked after its commit) before any other frame
+// is handled, when nothing else is queued, or at maxEventsInFlight; a batch that fails is applied
+// again one event at a time, so refusals and errors are exactly those of one-at-a-time handling.
+// A refusal is an `error` frame signed with the terminal's key when the terminal is known, else a
+// WebSocket close (code 1008) whose reason carries the error code.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import pino, { type Logger } from 'pino';
@@ -24,7 +28,7 @@ import {
   verifyEnvelope,
 } from '@pos/protocol';
 import type { Clock } from '../context.js';
-import { EventRejected, type SyncEventApplier } from './event-applier.js';
+import { EventRejected, isBatchable, type SyncEvent, type SyncEventApplier } from './event-applier.js';
 import type { SnapshotBuilder } from './snapshot-builder.js';
 import { type ChangeFeed, cursorOf, cursorTime } from './change-feed.js';
 import type { TerminalKey, TerminalKeyService } from './terminal-keys.js';
@@ -92,6 +96,8 @@ class SyncSession {
   private key: TerminalKey | null = null;
   private keyReadAt = 0;
   private readonly pendingAcks: Array<{ eventId: string; outcome: 'applied' | 'duplicate' }> = [];
+  /** Verified events not applied yet, in arrival order. */
+  private readonly verifiedEvents: SyncEvent[] = [];
   private unwatch: (() => void) | null = null;
   private lastSeq = 0;
   private mySeq = 0;
@@ -126,8 +132,8 @@ class SyncSession {
     this.queued += 1;
     this.queue = this.queue
       .then(() => this.handle(text))
-      // Whatever the frame was, acks waiting go out once nothing else is queued.
-      .then(() => (this.queued <= 1 ? this.flushAcks() : undefined))
+      // Whatever the frame was, events waiting are applied and acks go out once nothing else is queued.
+      .then(() => (this.queued <= 1 ? this.applyVerifiedEvents().then(() => this.flushAcks()) : undefined))
       .catch((error) => {
         this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'frame handling failed');
         this.refuseAndClose(new ProtocolError('INTERNAL', 'the gateway could not handle the frame; reconnect and resend'));
@@ -140,37 +146,43 @@ class SyncSession {
   private async handle(text: string): Promise<void> {
     if (this.closed) return;
     const parsed = parseEnvelope(text, 'terminal');
-    if (!parsed.ok) return this.refuse(parsed.error, true);
+    if (!parsed.ok) return this.refuseAfterEvents(parsed.error, true);
     const { envelope } = parsed.value;
     if (this.key && envelope.terminalId !== this.key.terminalId) {
-      return this.refuse(new ProtocolError('SCHEMA_VIOLATION', 'one session speaks for one terminal', { field: 'terminalId' }), true);
+      return this.refuseAfterEvents(new ProtocolError('SCHEMA_VIOLATION', 'one session speaks for one terminal', { field: 'terminalId' }), true);
     }
     // Revocations through this instance arrive at once (markRevoked); others within KEY_RECHECK_MS.
     const now = this.options.clock.nowMs();
     if (!this.key || now - this.keyReadAt >= KEY_RECHECK_MS) {
       const fresh = await this.options.keys.keyOf(envelope.terminalId);
-      if (!fresh) return this.refuse(new ProtocolError('UNKNOWN_TERMINAL', `terminal ${envelope.terminalId} is not enrolled`), true);
+      if (!fresh) return this.refuseAfterEvents(new ProtocolError('UNKNOWN_TERMINAL', `terminal ${envelope.terminalId} is not enrolled`), true);
       this.key = { ...fresh, revoked: fresh.revoked || (this.key?.revoked ?? false) };
       this.keyReadAt = now;
     }
     const key = this.key;
     if (key.revoked) {
       this.log.warn({ terminalId: key.terminalId }, 'frame from a revoked terminal');
-      return this.refuse(new ProtocolError('TERMINAL_REVOKED', 'this terminal has been revoked', { refId: envelope.id }), true);
+      return this.refuseAfterEvents(new ProtocolError('TERMINAL_REVOKED', 'this terminal has been revoked', { refId: envelope.id }), true);
     }
     const verified = verifyEnvelope(parsed.value, { secret: key.secret, lastSeq: Math.max(this.lastSeq, key.lastSeq) });
     if (!verified.ok) {
       this.log.warn({ terminalId: key.terminalId, code: verified.error.code }, 'refused a terminal frame');
       // A forged or replayed frame changes nothing and does not end the terminal's own session.
-      return this.refuse(verified.error, false);
+      return this.refuseAfterEvents(verified.error, false);
     }
     const frame = verified.value;
     this.lastSeq = frame.seq;
+    if (MESSAGES[frame.type].event && this.sessions.get(key.terminalId) === this) {
+      this.verifiedEvents.push({ type: frame.type as EventMessageType, body: frame.body as BodyOf<EventMessageType> });
+      if (this.verifiedEvents.length >= (this.options.maxEventsInFlight ?? 200)) await this.applyVerifiedEvents();
+      return;
+    }
+    // Any other frame is handled after the events before it, as when each was handled on arrival.
+    await this.applyVerifiedEvents();
     if (frame.type === 'hello') return this.onHello(frame as Frame<'hello'>);
     if (!this.sessions.has(key.terminalId) || this.sessions.get(key.terminalId) !== this) {
-      return this.refuse(new ProtocolError('SCHEMA_VIOLATION', 'say hello first', { field: 'type', refId: frame.id }), true);
+      return this.refuseAfterEvents(new ProtocolError('SCHEMA_VIOLATION', 'say hello first', { field: 'type', refId: frame.id }), true);
     }
-    if (MESSAGES[frame.type].event) return this.onEvent(frame.type as EventMessageType, frame.body as BodyOf<EventMessageType>);
     if (frame.type === 'ping') {
       const ping = (frame as Frame<'ping'>).body;
       this.send('pong', { nonce: ping.nonce });
@@ -220,6 +232,43 @@ class SyncSession {
         this.sendPendingAcks();
         this.send('delta', delta);
       });
+    }
+  }
+
+  private async refuseAfterEvents(error: ProtocolError, close: boolean): Promise<void> {
+    await this.applyVerifiedEvents();
+    this.refuse(error, close);
+  }
+
+  /** Applies the verified events waiting: runs of batchable events as one batch each, the others one by one. */
+  private async applyVerifiedEvents(): Promise<void> {
+    const events = this.verifiedEvents.splice(0);
+    for (let i = 0; i < events.length; ) {
+      let end = i;
+      while (end < events.length && isBatchable(events[end]!.type)) end += 1;
+      if (end - i >= 2) {
+        await this.applyBatch(events.slice(i, end));
+        i = end;
+      } else {
+        await this.onEvent(events[i]!.type, events[i]!.body);
+        i += 1;
+      }
+    }
+  }
+
+  private async applyBatch(events: SyncEvent[]): Promise<void> {
+    let outcomes;
+    try {
+      outcomes = await this.options.applier.applyBatch(this.key!, events);
+    } catch (error) {
+      // Rolled back whole: one at a time decides which event is refused and what the others do.
+      this.log.debug({ terminalId: this.key?.terminalId, events: events.length, err: error instanceof Error ? error.message : String(error) }, 'batch failed; applying its events one at a time');
+      for (const event of events) await this.onEvent(event.type, event.body);
+      return;
+    }
+    for (const [i, event] of events.entries()) {
+      this.pendingAcks.push({ eventId: event.body.eventId, outcome: outcomes[i]! });
+      if (this.pendingAcks.length >= MAX_ACKS_PER_FRAME) await this.flushAcks();
     }
   }
 
