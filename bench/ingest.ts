@@ -11,12 +11,14 @@
 // sales the gateway registered for it, balances and points equal the sales, ledger check passes.
 // BENCH_TERMINALS (500), BENCH_SALES (sales per terminal per run, 6), BENCH_RUNS (3), BENCH_WORKERS (2).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDatabase } from '../gateway/src/db/database.js';
 import { checkLedger } from '../gateway/src/ledger/ledger-check.js';
 import { seedFleet } from './support/fleet.js';
+import { cpuSnapshot, formatCpuPerSale } from './support/cpu-usage.js';
 import { describeMachine, loadAverage } from './support/machine.js';
 import { createPgDatabase } from './support/pg-database.js';
 import { forkWorker, startGatewayProcess, type Worker } from './support/processes.js';
@@ -110,6 +112,8 @@ try {
     const base = await salesRegistered();
     const total = TERMINALS * SALES;
     const samples: Array<{ ms: number; n: number }> = [];
+    const cpuOf = () => cpuSnapshot(gateway?.proc.pid, workers.map((w) => w.proc.pid));
+    const cpuBefore = cpuOf();
     const start = Date.now();
     for (const w of workers) w.send({ type: 'sell', salesPerTerminal: SALES, firstIndex: run * SALES, saleFen: SALE_FEN });
     for (;;) {
@@ -124,6 +128,7 @@ try {
     const s90 = at(0.9);
     const rate = ((s90.n - s10.n) / Math.max(1, s90.ms - s10.ms)) * 1000;
     const end = samples.at(-1)!;
+    const cpuAfter = cpuOf();
     await Promise.all(workers.map((w) => w.send({ type: 'drain', timeoutMs: 120_000 })));
     const drained = await Promise.all(workers.map((w) => w.next<Extract<WorkerOut, { type: 'drained' }>>('drained', 130_000)));
     const pending = drained.reduce((n, d) => n + d.pending, 0);
@@ -138,6 +143,7 @@ try {
       `  run ${run + 1}: ${total} sales, all registered in ${(end.ms / 1000).toFixed(1)} s; sustained ${rate.toFixed(0)} sales/s (10%→90%); ` +
         `baseline ${b.rows} rows (${(b.rows / total).toFixed(1)} per sale) in ${(b.ms / 1000).toFixed(2)} s = ${baseRate.toFixed(0)} sales/s; ratio ${(rate / baseRate).toFixed(3)}; ${loadAverage()}`,
     );
+    console.log(`    ${formatCpuPerSale(cpuBefore, cpuAfter, total)} (${((cpuAfter.machine - cpuBefore.machine) / (end.ms / 1000)).toFixed(2)} of ${cpus().length} cores busy)`);
     if (run === 0) console.log(`    rows per table: ${b.tables.join(', ')}`);
   }
 
@@ -172,6 +178,13 @@ try {
   console.log(`baseline raw inserts       ${formatSummary(summarize(baseline), 'sales/s', 0)}`);
   const ratio = summarize(ratios).median;
   console.log(`ratio ingest / baseline    ${formatSummary(summarize(ratios), '', 3)}   target ≥ ${TARGET_RATIO} → ${ratio >= TARGET_RATIO ? 'PASS' : `MISS (median ${ratio.toFixed(3)}, ${(TARGET_RATIO / ratio).toFixed(1)}× short)`}`);
+  if (process.env.BENCH_TABLE_STATS) {
+    // Which tables were scanned rather than probed: a missing index shows as seq_tup_read growing with the run.
+    const stats = await pgc.query<{ relname: string; seq_scan: string; seq_tup_read: string; idx_scan: string | null; n_tup_ins: string; n_tup_upd: string }>(
+      `select relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd from pg_stat_user_tables where relname not like 'bench_copy_%' order by seq_tup_read desc limit 15`,
+    );
+    for (const r of stats.rows) console.log(`    ${r.relname.padEnd(28)} seq scans ${r.seq_scan.padStart(7)} rows read ${r.seq_tup_read.padStart(10)}  index scans ${(r.idx_scan ?? '0').padStart(8)}  ins ${r.n_tup_ins.padStart(7)} upd ${r.n_tup_upd.padStart(7)}`);
+  }
   for (const w of workers) w.send({ type: 'stop' });
   const stopped = await Promise.all(workers.map((w) => w.next<Extract<WorkerOut, { type: 'stopped' }>>('stopped', 60_000)));
   console.log(`terminal workers peak RSS: ${stopped.map((s) => `${(s.maxRssKb / 1024).toFixed(0)} MiB`).join(', ')}; ${loadAverage()}`);

@@ -117,4 +117,38 @@ describe.each(DIALECTS)('live changes on %s', (dialect) => {
     expect(await feed.deltasSince(merchantId, Date.now() + 10_000, Date.now() + 20_000)).toEqual([]);
     expect(cursorOf(42)).toBe('t:42');
   });
+
+  it('the live poll reads a changed member in the polls right after the change, not in every poll of the overlap', async () => {
+    const snapshots = new SnapshotBuilder(a.services.gdb);
+    const reads: string[] = [];
+    const readMembers = snapshots.membersByIds.bind(snapshots);
+    snapshots.membersByIds = async (merchant, ids) => {
+      reads.push(...ids);
+      return readMembers(merchant, ids);
+    };
+    // 50 ms polls with a 2 s overlap: before, the member was read in each of the ~40 polls that covered it.
+    const feed = new ChangeFeed(a.services.gdb, snapshots, { nowMs: () => Date.now() }, { pollMs: 50, overlapMs: 2000 });
+    const pushed: string[] = [];
+    let changed = false;
+    const unwatch = feed.watch(merchantId, (delta) => {
+      // The first polls also push what the earlier tests changed within the overlap.
+      if (!changed) return;
+      for (const change of delta.body.changes) if (change.op === 'upsert' && change.change.entity === 'members') pushed.push(...change.change.items.map((m) => `${m.memberId}:${m.name}`));
+    });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      changed = true;
+      const readsBefore = reads.length;
+      await b.services.members.updateMember(systemActor(merchantId), memberId, { name: '李小雷' });
+      reads.splice(0, readsBefore);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    } finally {
+      unwatch();
+      feed.close();
+    }
+    expect(pushed).toEqual([`${memberId}:李小雷`]);
+    const readsOfMember = reads.filter((id) => id === memberId).length;
+    expect(readsOfMember).toBeGreaterThanOrEqual(1);
+    expect(readsOfMember).toBeLessThanOrEqual(4);
+  });
 });

@@ -31,7 +31,15 @@ interface Watch {
   highWaterMs: number;
   /** JSON of each record last pushed, by entity key, to skip unchanged re-reads. */
   pushed: Map<string, { json: string; atMs: number }>;
+  /** Change rows (table, key, timestamp) whose records were already read, with their timestamps. */
+  seen: Map<string, number>;
   polling: boolean;
+}
+
+/** One row that says something changed: `mark` names the row and its change time. */
+interface ChangeRow {
+  mark: string;
+  atMs: number;
 }
 
 export function cursorOf(ms: number): string {
@@ -79,7 +87,7 @@ export class ChangeFeed {
   watch(merchantId: string, listener: Listener): () => void {
     let watch = this.watches.get(merchantId);
     if (!watch) {
-      watch = { listeners: new Set(), highWaterMs: this.clock.nowMs(), pushed: new Map(), polling: false };
+      watch = { listeners: new Set(), highWaterMs: this.clock.nowMs(), pushed: new Map(), seen: new Map(), polling: false };
       this.watches.set(merchantId, watch);
     }
     watch.listeners.add(listener);
@@ -114,11 +122,19 @@ export class ChangeFeed {
 
   private async poll(merchantId: string, watch: Watch): Promise<void> {
     const untilMs = this.clock.nowMs();
-    const changed = await this.changedKeys(merchantId, watch.highWaterMs - this.overlapMs, untilMs);
+    // The overlap re-reads every change of the last overlapMs at each poll: at 500 terminals that was
+    // each changed member read ~10 times. A change row already read is skipped once it is older than
+    // two polls; until then it is read again, in case another write to the same row took the same
+    // millisecond and committed after the last read.
+    const settledBefore = untilMs - 2 * this.pollMs;
+    const alreadyRead = (row: ChangeRow) => row.atMs < settledBefore && watch.seen.has(row.mark);
+    const changed = await this.changedKeys(merchantId, watch.highWaterMs - this.overlapMs, untilMs, alreadyRead);
     watch.highWaterMs = Math.max(watch.highWaterMs, untilMs);
     const all = await this.records(merchantId, changed);
+    for (const row of changed.rows) watch.seen.set(row.mark, row.atMs);
     // Forget what was pushed long enough ago that it can no longer come back through the overlap.
     for (const [key, entry] of watch.pushed) if (entry.atMs < untilMs - 2 * this.overlapMs) watch.pushed.delete(key);
+    for (const [mark, atMs] of watch.seen) if (atMs < untilMs - 2 * this.overlapMs) watch.seen.delete(mark);
     const fresh: DeltaBody['changes'] = [];
     for (const change of all) {
       if (change.op !== 'upsert') continue;
@@ -138,33 +154,52 @@ export class ChangeFeed {
     }
   }
 
-  private async changedKeys(merchantId: string, fromMs: number, toMs: number) {
+  /** What changed in (fromMs, toMs]; rows for which `alreadyRead` is true are left out. */
+  private async changedKeys(merchantId: string, fromMs: number, toMs: number, alreadyRead: (row: ChangeRow) => boolean = () => false) {
     const db = syncDb(this.gdb);
     const between = <T extends { where: (...args: any[]) => T }>(q: T, column: string): T =>
       q.where('merchant_id' as never, '=', merchantId as never).where(column as never, '>', fromMs as never).where(column as never, '<=', toMs as never);
     const [members, cards, txs, flags, rules, catalogue, coupons] = await Promise.all([
-      between(db.selectFrom('members').select('id'), 'updated_at').execute(),
-      between(db.selectFrom('cards').select(['card_no', 'member_id']), 'updated_at').execute(),
-      between(db.selectFrom('ledger_transactions').select(['member_id', 'card_id']), 'created_at').execute(),
-      between(db.selectFrom('member_flags').select('member_id'), 'raised_at').execute(),
-      between(db.selectFrom('rule_set_versions').select('version'), 'published_at').execute(),
-      between(db.selectFrom('catalogue_items').select('sku'), 'updated_at').execute(),
+      between(db.selectFrom('members').select(['id', 'updated_at']), 'updated_at').execute(),
+      between(db.selectFrom('cards').select(['card_no', 'member_id', 'updated_at']), 'updated_at').execute(),
+      between(db.selectFrom('ledger_transactions').select(['id', 'member_id', 'card_id', 'created_at']), 'created_at').execute(),
+      between(db.selectFrom('member_flags').select(['member_id', 'flag', 'event_id', 'raised_at']), 'raised_at').execute(),
+      between(db.selectFrom('rule_set_versions').select(['version', 'published_at']), 'published_at').execute(),
+      between(db.selectFrom('catalogue_items').select(['sku', 'updated_at']), 'updated_at').execute(),
       // A coupon issued or redeemed changes its member's record (the coupons it carries).
-      between(marketingDb(this.gdb).selectFrom('member_coupons').select('member_id'), 'updated_at').execute(),
+      between(marketingDb(this.gdb).selectFrom('member_coupons').select(['id', 'member_id', 'updated_at']), 'updated_at').execute(),
     ]);
+    const rows: ChangeRow[] = [];
+    /** True when the row is new to the caller; it is then listed in `rows`. */
+    const fresh = (mark: string, atMs: number | string): boolean => {
+      const row = { mark, atMs: Number(atMs) };
+      if (alreadyRead(row)) return false;
+      rows.push(row);
+      return true;
+    };
     const memberIds = new Set<string>();
-    for (const r of members) memberIds.add(r.id);
-    for (const r of cards) memberIds.add(r.member_id);
-    for (const r of flags) memberIds.add(r.member_id);
-    for (const r of coupons) memberIds.add(r.member_id);
-    const cardIds = txs.map((t) => t.card_id).filter((id): id is string => id !== null);
-    for (const t of txs) if (t.member_id) memberIds.add(t.member_id);
-    const cardNos = new Set(cards.map((c) => c.card_no));
-    if (cardIds.length > 0) {
-      const owners = await db.selectFrom('cards').select(['member_id']).where('merchant_id', '=', merchantId).where('id', 'in', [...new Set(cardIds)]).execute();
+    for (const r of members) if (fresh(`m:${r.id}:${r.updated_at}`, r.updated_at)) memberIds.add(r.id);
+    const cardNos = new Set<string>();
+    for (const r of cards) {
+      if (!fresh(`c:${r.card_no}:${r.updated_at}`, r.updated_at)) continue;
+      memberIds.add(r.member_id);
+      cardNos.add(r.card_no);
+    }
+    for (const r of flags) if (fresh(`f:${r.member_id}:${r.flag}:${r.event_id}:${r.raised_at}`, r.raised_at)) memberIds.add(r.member_id);
+    for (const r of coupons) if (fresh(`k:${r.id}:${r.updated_at}`, r.updated_at)) memberIds.add(r.member_id);
+    const cardIds = new Set<string>();
+    for (const t of txs) {
+      if (!fresh(`t:${t.id}`, t.created_at)) continue;
+      if (t.member_id) memberIds.add(t.member_id);
+      if (t.card_id) cardIds.add(t.card_id);
+    }
+    if (cardIds.size > 0) {
+      const owners = await db.selectFrom('cards').select(['member_id']).where('merchant_id', '=', merchantId).where('id', 'in', [...cardIds]).execute();
       for (const o of owners) memberIds.add(o.member_id);
     }
-    return { memberIds: [...memberIds].sort(), cardNos: [...cardNos].sort(), ruleSetChanged: rules.length > 0, skus: catalogue.map((c) => c.sku).sort() };
+    const ruleSetChanged = rules.filter((r) => fresh(`r:${r.version}`, r.published_at)).length > 0;
+    const skus = catalogue.filter((c) => fresh(`s:${c.sku}:${c.updated_at}`, c.updated_at)).map((c) => c.sku);
+    return { memberIds: [...memberIds].sort(), cardNos: [...cardNos].sort(), ruleSetChanged, skus: skus.sort(), rows };
   }
 
   private async records(merchantId: string, changed: Awaited<ReturnType<ChangeFeed['changedKeys']>>): Promise<DeltaBody['changes']> {
