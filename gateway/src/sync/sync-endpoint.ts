@@ -133,7 +133,8 @@ class SyncSession {
     this.queue = this.queue
       .then(() => this.handle(text))
       // Whatever the frame was, events waiting are applied and acks go out once nothing else is queued.
-      .then(() => (this.queued <= 1 ? this.applyVerifiedEvents().then(() => this.flushAcks()) : undefined))
+      // (Frames that arrived while they were applied flush them later, as they would have without batches.)
+      .then(() => (this.queued <= 1 ? this.applyVerifiedEvents().then(() => (this.queued <= 1 ? this.flushAcks() : undefined)) : undefined))
       .catch((error) => {
         this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'frame handling failed');
         this.refuseAndClose(new ProtocolError('INTERNAL', 'the gateway could not handle the frame; reconnect and resend'));
