@@ -72,7 +72,9 @@ export interface Worker<In, Out> {
 }
 
 export function forkWorker<In, Out extends { type: string }>(file: string, args: string[] = []): Worker<In, Out> {
-  const proc = fork(file, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_WORKER_PROF=<dir> writes a V8 CPU profile of each worker there.
+  const prof = process.env.BENCH_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_PROF}`] : [];
+  const proc = fork(file, args, { execArgv: [...prof, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const inbox: Out[] = [];
   const waiting: Array<{ type: string; resolve: (m: Out) => void }> = [];
   proc.on('message', (m: unknown) => {
