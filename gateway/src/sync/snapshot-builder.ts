@@ -1,18 +1,34 @@
 // Builds the downstream snapshot a terminal bootstraps from: its store's settings, the active
 // rule set, the price list, and every member and card of the merchant with balances, points
 // lots and flags, in chunks small enough for one frame each.
-import type { CardRecord, MemberRecord, SnapshotChunkBody, StoreSettings } from '@pos/protocol';
-import { CardStatus, MAX_MEMBER_COUPONS, newId } from '@pos/protocol';
+//
+// Members and cards are read in keyset pages (id > the last id sent). Everything a member record
+// needs besides the member row (cards and their stored-value accounts, points lots, flags,
+// coupons) is read for the page's id range (after < member_id <= last id of the page), so each
+// query is one range scan of a (merchant_id, member_id …) index whatever the size of the table;
+// lists of 2,000 ids made PostgreSQL scan the whole cards table once per page.
+import type { CardRecord, MemberRecord, PreparedBody, SnapshotChunkBody, StoreSettings } from '@pos/protocol';
+import { CardStatus, MAX_FRAME_BYTES, MAX_MEMBER_COUPONS, canonicalJson, newId } from '@pos/protocol';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
 import type { GatewayDb } from '../db/database.js';
 import { type Clock, systemClock } from '../context.js';
 import { catalogueItemsAfter } from '../catalogue/catalogue-service.js';
 import { syncDb } from './sync-tables.js';
 import { marketingDb } from '../marketing/marketing-tables.js';
 
-/** Members or cards per chunk: about 1 MB of JSON, well under the 4 MiB frame limit. */
+/** Members, cards or catalogue items per delta batch and per lookup by ids. */
 export const SNAPSHOT_CHUNK_ITEMS = 2000;
+/** Members or cards read per snapshot page: the protocol's most items per chunk. */
+export const SNAPSHOT_PAGE_ITEMS = 10_000;
+/** JSON of a chunk's items at most: the frame limit less room for the envelope around them. */
+const CHUNK_ITEM_BYTES = MAX_FRAME_BYTES - 64 * 1024;
 
 type ChunkItems = Omit<SnapshotChunkBody, 'snapshotId' | 'index' | 'last' | 'cursor'>;
+/** A chunk's items with their canonical JSON (RFC 8785), written once and signed as it is. */
+type PageOut = { chunk: ChunkItems; itemsJson: string };
+
+/** The members a query covers: a keyset page (every member of the merchant with after < id <= last) or some ids. */
+type MemberScope = { after: string; last: string } | { ids: readonly string[] };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -21,53 +37,82 @@ export class SnapshotBuilder {
   constructor(
     private readonly gdb: GatewayDb,
     private readonly clock: Clock = systemClock,
+    /** Members or cards per snapshot page (tests make it small to cross page boundaries). */
+    private readonly pageItems = SNAPSHOT_PAGE_ITEMS,
   ) {}
 
   /**
-   * The chunks of one snapshot, in order; the last carries `cursor`. Pages are read lazily so a
-   * million members never sit in memory at once.
+   * The chunks of one snapshot, in order, each with its canonical JSON; the last carries `cursor`.
+   * Pages are read lazily so a million members never sit in memory at once.
    */
-  async *chunks(merchantId: string, storeId: string, cursor: string, nowMs: number): AsyncGenerator<SnapshotChunkBody> {
+  async *chunks(merchantId: string, storeId: string, cursor: string, nowMs: number): AsyncGenerator<PreparedBody<'snapshotChunk'>> {
     const snapshotId = newId(nowMs);
     let index = 0;
-    let pending: ChunkItems | null = null;
-    const emit = (items: ChunkItems, last: boolean): SnapshotChunkBody =>
-      ({ ...items, snapshotId, index: index++, last, cursor: last ? cursor : null }) as SnapshotChunkBody;
-
-    for await (const items of this.pages(merchantId, storeId)) {
-      if (pending) yield emit(pending, false);
-      pending = items;
+    const emit = ({ chunk, itemsJson }: PageOut, last: boolean): PreparedBody<'snapshotChunk'> => {
+      const body = { ...chunk, snapshotId, index, last, cursor: last ? cursor : null } as SnapshotChunkBody;
+      // Keys in RFC 8785 order around the items' canonical JSON: the body is never re-serialised.
+      const s = JSON.stringify;
+      const canonical = `{"cursor":${s(body.cursor)},"entity":${s(body.entity)},"index":${index},"items":${itemsJson},"last":${last},"snapshotId":${s(snapshotId)}}`;
+      index += 1;
+      return { type: 'snapshotChunk', body, canonical };
+    };
+    // One chunk is held back to know which is last; the one after it is read while it is sent.
+    const pages = this.pages(merchantId, storeId);
+    let following = pages.next();
+    try {
+      let held = await following;
+      if (held.done) {
+        yield emit({ chunk: { entity: 'members', items: [] }, itemsJson: '[]' }, true);
+        return;
+      }
+      following = pages.next();
+      for (;;) {
+        const next = await following;
+        if (next.done) {
+          yield emit(held.value, true);
+          return;
+        }
+        following = pages.next();
+        yield emit(held.value, false);
+        held = next;
+      }
+    } finally {
+      // A session closed mid-snapshot: the page being read is let go.
+      following.catch(() => undefined);
+      void pages.return(undefined).catch(() => undefined);
     }
-    yield emit(pending ?? { entity: 'members', items: [] }, true);
   }
 
-  private async *pages(merchantId: string, storeId: string): AsyncGenerator<ChunkItems> {
+  private async *pages(merchantId: string, storeId: string): AsyncGenerator<PageOut> {
+    const small = (chunk: ChunkItems): PageOut => ({ chunk, itemsJson: canonicalJson(chunk.items) });
     const settings = await this.storeSettings(merchantId, storeId);
-    if (settings) yield { entity: 'storeSettings', items: [settings] };
+    if (settings) yield small({ entity: 'storeSettings', items: [settings] });
     const ruleSet = await this.activeRuleSet(merchantId);
-    if (ruleSet) yield { entity: 'ruleSet', items: [ruleSet] };
+    if (ruleSet) yield small({ entity: 'ruleSet', items: [ruleSet] });
     for (let afterSku = ''; ; ) {
       const items = await catalogueItemsAfter(this.gdb, merchantId, afterSku, SNAPSHOT_CHUNK_ITEMS);
       if (items.length === 0) break;
-      yield { entity: 'catalogue', items };
+      yield small({ entity: 'catalogue', items });
       afterSku = items[items.length - 1]!.sku;
       if (items.length < SNAPSHOT_CHUNK_ITEMS) break;
     }
+    // Member and card records are built with their keys in canonical order (see memberRecords,
+    // toCardRecord), so JSON.stringify writes their canonical JSON.
     let after = '';
     for (;;) {
-      const members = await this.memberPage(merchantId, after);
+      const members = await this.memberPage(merchantId, after, this.pageItems);
       if (members.length === 0) break;
-      yield { entity: 'members', items: members };
+      for (const part of splitBySize(members)) yield { chunk: { entity: 'members', items: part.items }, itemsJson: part.json };
       after = members[members.length - 1]!.memberId;
-      if (members.length < SNAPSHOT_CHUNK_ITEMS) break;
+      if (members.length < this.pageItems) break;
     }
     after = '';
     for (;;) {
-      const cards = await this.cardPage(merchantId, after);
+      const cards = await this.cardPage(merchantId, after, this.pageItems);
       if (cards.items.length === 0) break;
-      yield { entity: 'cards', items: cards.items };
+      for (const part of splitBySize(cards.items)) yield { chunk: { entity: 'cards', items: part.items }, itemsJson: part.json };
       after = cards.lastId;
-      if (cards.items.length < SNAPSHOT_CHUNK_ITEMS) break;
+      if (cards.items.length < this.pageItems) break;
     }
   }
 
@@ -95,99 +140,94 @@ export class SnapshotBuilder {
     return { ruleSetId: row.id, version: Number(row.version), publishedAt: iso(Number(row.published_at)), rules: JSON.parse(row.content) as unknown };
   }
 
-  async memberPage(merchantId: string, afterMemberId: string): Promise<MemberRecord[]> {
-    return this.memberRecords(merchantId, (q) => q.where('id', '>', afterMemberId).orderBy('id').limit(SNAPSHOT_CHUNK_ITEMS));
+  /** The members after `afterMemberId` in id order, at most `limit`. */
+  async memberPage(merchantId: string, afterMemberId: string, limit = SNAPSHOT_CHUNK_ITEMS): Promise<MemberRecord[]> {
+    const db = syncDb(this.gdb);
+    const members = await memberQuery(db, merchantId).where('m.id', '>', afterMemberId).orderBy('m.id').limit(limit).execute();
+    if (members.length === 0) return [];
+    return this.memberRecords(merchantId, members, { after: afterMemberId, last: members[members.length - 1]!.id });
   }
 
   /** Member records of the given ids (at most SNAPSHOT_CHUNK_ITEMS), for deltas. */
   async membersByIds(merchantId: string, ids: readonly string[]): Promise<MemberRecord[]> {
     if (ids.length === 0) return [];
-    return this.memberRecords(merchantId, (q) => q.where('id', 'in', ids.slice(0, SNAPSHOT_CHUNK_ITEMS)).orderBy('id'));
+    const wanted = ids.slice(0, SNAPSHOT_CHUNK_ITEMS);
+    const members = await memberQuery(syncDb(this.gdb), merchantId).where('m.id', 'in', wanted).orderBy('m.id').execute();
+    if (members.length === 0) return [];
+    return this.memberRecords(merchantId, members, { ids: members.map((m) => m.id) });
   }
 
-  private async memberRecords(merchantId: string, narrow: (q: MemberQuery) => MemberQuery): Promise<MemberRecord[]> {
+  private async memberRecords(merchantId: string, members: MemberRow[], scope: MemberScope): Promise<MemberRecord[]> {
     const db = syncDb(this.gdb);
-    const members = await narrow(memberQuery(db, merchantId)).execute();
-    if (members.length === 0) return [];
-    const ids = members.map((m) => m.id);
-    // Stored value lives on the accounts of a member's cards (a linked card draws on its main card).
-    const cards = await db
-      .selectFrom('cards')
-      .innerJoin('card_types', (j) => j.onRef('card_types.merchant_id', '=', 'cards.merchant_id').onRef('card_types.id', '=', 'cards.card_type_id'))
-      .select(['cards.id', 'cards.member_id', 'cards.main_card_id', 'card_types.kind'])
-      .where('cards.merchant_id', '=', merchantId)
-      .where('cards.member_id', 'in', ids)
-      .where('cards.status', 'in', ['active', 'lost', 'frozen'])
-      .execute();
-    const ownersByMember = new Map<string, Set<string>>();
+    // Independent reads, sent together (one round trip of waiting instead of four).
+    const [cards, lots, flags, coupons] = await Promise.all([
+      // Stored value lives on the accounts of a member's cards (a linked card draws on its main card).
+      db
+        .selectFrom('cards')
+        .innerJoin('card_types', (j) => j.onRef('card_types.merchant_id', '=', 'cards.merchant_id').onRef('card_types.id', '=', 'cards.card_type_id'))
+        .leftJoin('accounts as principal', (j) =>
+          j.onRef('principal.merchant_id', '=', 'cards.merchant_id').on('principal.kind', '=', 'card_principal').on('principal.owner_id', '=', storedValueOwner),
+        )
+        .leftJoin('accounts as bonus', (j) =>
+          j.onRef('bonus.merchant_id', '=', 'cards.merchant_id').on('bonus.kind', '=', 'card_bonus').on('bonus.owner_id', '=', storedValueOwner),
+        )
+        .select(['cards.member_id', storedValueOwner.as('owner'), 'principal.balance as principal', 'bonus.balance as bonus'])
+        .where('cards.merchant_id', '=', merchantId)
+        .where((eb) => inScope(eb, 'cards.member_id', scope))
+        .where('cards.status', 'in', ['active', 'lost', 'frozen'])
+        .execute(),
+      db
+        .selectFrom('points_lots')
+        .select(['id', 'member_id', 'points_remaining', 'expires_on'])
+        .where('merchant_id', '=', merchantId)
+        .where((eb) => inScope(eb, 'member_id', scope))
+        .where('points_remaining', '>', 0)
+        .orderBy('id')
+        .execute(),
+      db
+        .selectFrom('member_flags')
+        .select(['member_id', 'flag'])
+        .where('merchant_id', '=', merchantId)
+        .where((eb) => inScope(eb, 'member_id', scope))
+        .where('cleared_at', 'is', null)
+        .execute(),
+      // Unredeemed coupons, so the till can present them offline; the till skips those out of their window.
+      marketingDb(this.gdb)
+        .selectFrom('member_coupons')
+        .select(['member_id', 'code', 'definition_id', 'valid_from', 'valid_until'])
+        .where('merchant_id', '=', merchantId)
+        .where((eb) => inScope(eb, 'member_id', scope))
+        .where('status', '=', 'issued')
+        .where('valid_until', '>', this.clock.nowMs())
+        .orderBy('member_id')
+        .orderBy('valid_until')
+        .orderBy('code')
+        .execute(),
+    ]);
+    // Per member, each stored-value owner once (two linked cards of one main card count it once).
+    const storedValue = new Map<string, Map<string, { principal: number; bonus: number }>>();
     for (const c of cards) {
-      const owner = c.kind === 'linked' && c.main_card_id !== null ? c.main_card_id : c.id;
-      const set = ownersByMember.get(c.member_id) ?? new Set<string>();
-      set.add(owner);
-      ownersByMember.set(c.member_id, set);
+      const owners = storedValue.get(c.member_id) ?? new Map<string, { principal: number; bonus: number }>();
+      owners.set(c.owner, { principal: Number(c.principal ?? 0), bonus: Number(c.bonus ?? 0) });
+      storedValue.set(c.member_id, owners);
     }
-    const owners = [...new Set(cards.map((c) => (c.kind === 'linked' && c.main_card_id !== null ? c.main_card_id : c.id)))];
-    const accounts = await db
-      .selectFrom('accounts')
-      .select(['kind', 'owner_id', 'balance'])
-      .where('merchant_id', '=', merchantId)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('kind', 'in', ['card_principal', 'card_bonus']), eb('owner_id', 'in', owners.length > 0 ? owners : [''])]),
-          eb.and([eb('kind', '=', 'member_points'), eb('owner_id', 'in', ids)]),
-        ]),
-      )
-      .execute();
-    const balance = new Map(accounts.map((a) => [`${a.kind}:${a.owner_id}`, Number(a.balance)]));
-    const lots = await db
-      .selectFrom('points_lots')
-      .select(['id', 'member_id', 'points_remaining', 'expires_on'])
-      .where('merchant_id', '=', merchantId)
-      .where('member_id', 'in', ids)
-      .where('points_remaining', '>', 0)
-      .orderBy('id')
-      .execute();
-    const flags = await db
-      .selectFrom('member_flags')
-      .select(['member_id', 'flag'])
-      .where('merchant_id', '=', merchantId)
-      .where('member_id', 'in', ids)
-      .where('cleared_at', 'is', null)
-      .execute();
-    // Unredeemed coupons, so the till can present them offline; the till skips those out of their window.
-    const coupons = await marketingDb(this.gdb)
-      .selectFrom('member_coupons')
-      .select(['member_id', 'code', 'definition_id', 'valid_from', 'valid_until'])
-      .where('merchant_id', '=', merchantId)
-      .where('member_id', 'in', ids)
-      .where('status', '=', 'issued')
-      .where('valid_until', '>', this.clock.nowMs())
-      .orderBy('member_id')
-      .orderBy('valid_until')
-      .orderBy('code')
-      .execute();
     // Grouped once, so a chunk costs O(rows), not O(members × rows).
     const couponsByMember = groupBy(coupons, (c) => c.member_id);
     const lotsByMember = groupBy(lots, (l) => l.member_id);
     const flagsByMember = groupBy(flags, (f) => f.member_id);
     return members.map((m) => {
-      const memberOwners = [...(ownersByMember.get(m.id) ?? [])];
-      const sum = (kind: string) => memberOwners.reduce((s, owner) => s + (balance.get(`${kind}:${owner}`) ?? 0), 0);
+      let principalFen = 0;
+      let bonusFen = 0;
+      for (const owner of storedValue.get(m.id)?.values() ?? []) {
+        principalFen += owner.principal;
+        bonusFen += owner.bonus;
+      }
       const memberFlags = [...new Set((flagsByMember.get(m.id) ?? []).map((f) => f.flag))].filter(
         (f): f is 'overdraft' | 'blocked' => f === 'overdraft' || f === 'blocked',
       );
+      // Keys in canonical (sorted) order, see pages().
       return {
-        memberId: m.id,
-        name: m.name,
-        phone: m.phone,
-        tierId: m.tier_id,
         birthday: m.birthday,
-        status: m.status === 'active' ? 'active' : 'disabled',
-        storedValue: { principalFen: sum('card_principal'), bonusFen: sum('card_bonus') },
-        pointsBalance: balance.get(`member_points:${m.id}`) ?? 0,
-        pointsLots: (lotsByMember.get(m.id) ?? []).map((l) => ({ lotId: l.id, points: Number(l.points_remaining), expiresOn: l.expires_on })),
-        growth: Number(m.growth),
-        flags: memberFlags,
         ...(m.code_secret ? { codeSecret: m.code_secret } : {}),
         ...(couponsByMember.has(m.id)
           ? {
@@ -197,13 +237,38 @@ export class SnapshotBuilder {
                 .map((c) => ({ code: c.code, couponDefId: c.definition_id, validFrom: iso(Number(c.valid_from)), validUntil: iso(Number(c.valid_until)) })),
             }
           : {}),
+        flags: memberFlags,
+        growth: Number(m.growth),
+        memberId: m.id,
+        name: m.name,
+        phone: m.phone,
+        pointsBalance: Number(m.points_balance ?? 0),
+        pointsLots: (lotsByMember.get(m.id) ?? []).map((l) => ({ expiresOn: l.expires_on, lotId: l.id, points: Number(l.points_remaining) })),
+        status: m.status === 'active' ? 'active' : 'disabled',
+        storedValue: { bonusFen, principalFen },
+        tierId: m.tier_id,
         updatedAt: iso(Number(m.updated_at)),
       } satisfies MemberRecord;
     });
   }
 
-  async cardPage(merchantId: string, afterCardId: string): Promise<{ items: CardRecord[]; lastId: string }> {
-    const rows = await this.cardRows(merchantId, (q) => q.where('cards.id', '>', afterCardId).orderBy('cards.id').limit(SNAPSHOT_CHUNK_ITEMS));
+  /** The cards after `afterCardId` in id order, at most `limit`. */
+  async cardPage(merchantId: string, afterCardId: string, limit = SNAPSHOT_CHUNK_ITEMS): Promise<{ items: CardRecord[]; lastId: string }> {
+    // The page's upper bound first (an index-only walk), so the joined read is a bounded range
+    // scan: with ORDER BY … LIMIT over the join PostgreSQL sorted the whole table for each page.
+    const bound = await syncDb(this.gdb)
+      .selectFrom('cards')
+      .select('id')
+      .where('merchant_id', '=', merchantId)
+      .where('id', '>', afterCardId)
+      .orderBy('id')
+      .limit(1)
+      .offset(limit - 1)
+      .executeTakeFirst();
+    const rows = await this.cardRows(merchantId, (q) => {
+      const from = q.where('cards.id', '>', afterCardId);
+      return (bound ? from.where('cards.id', '<=', bound.id) : from).orderBy('cards.id');
+    });
     return { items: rows.map(toCardRecord), lastId: rows.length > 0 ? rows[rows.length - 1]!.id : afterCardId };
   }
 
@@ -253,21 +318,44 @@ function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, 
 
 function memberQuery(db: ReturnType<typeof syncDb>, merchantId: string) {
   return db
-    .selectFrom('members')
-    .select(['id', 'name', 'phone', 'tier_id', 'birthday', 'status', 'growth', 'updated_at', 'code_secret'])
-    .where('merchant_id', '=', merchantId);
+    .selectFrom('members as m')
+    .leftJoin('accounts as points', (j) => j.onRef('points.merchant_id', '=', 'm.merchant_id').on('points.kind', '=', 'member_points').onRef('points.owner_id', '=', 'm.id'))
+    .select(['m.id', 'm.name', 'm.phone', 'm.tier_id', 'm.birthday', 'm.status', 'm.growth', 'm.updated_at', 'm.code_secret', 'points.balance as points_balance'])
+    .where('m.merchant_id', '=', merchantId);
 }
-type MemberQuery = ReturnType<typeof memberQuery>;
+type MemberRow = Awaited<ReturnType<ReturnType<typeof memberQuery>['execute']>>[number];
+
+/** The account a card's stored value is on: a linked card's main card, else the card itself. */
+const storedValueOwner = sql<string>`case when card_types.kind = 'linked' and cards.main_card_id is not null then cards.main_card_id else cards.id end`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one condition for columns of several tables
+function inScope(eb: ExpressionBuilder<any, any>, column: string, scope: MemberScope): Expression<SqlBool> {
+  if ('ids' in scope) return eb(column, 'in', scope.ids.length > 0 ? [...scope.ids] : ['']);
+  return eb.and([eb(column, '>', scope.after), eb(column, '<=', scope.last)]);
+}
+
+/** Splits items so that each part's JSON fits in one frame (members with many coupons are large). */
+function splitBySize<T>(items: T[]): Array<{ items: T[]; json: string }> {
+  const json = JSON.stringify(items);
+  // A string's UTF-8 is at most 3 bytes per UTF-16 unit: most pages need no exact count.
+  if (items.length <= 1 || json.length * 3 <= CHUNK_ITEM_BYTES || Buffer.byteLength(json, 'utf8') <= CHUNK_ITEM_BYTES) return [{ items, json }];
+  const half = Math.ceil(items.length / 2);
+  return [...splitBySize(items.slice(0, half)), ...splitBySize(items.slice(half))];
+}
+
+/** A status this protocol version does not know reaches the till as frozen (no offline spending). */
+const KNOWN_CARD_STATUS: ReadonlySet<string> = new Set(CardStatus.options);
 
 function toCardRecord(r: CardRow): CardRecord {
+  // Keys in canonical (sorted) order, see SnapshotBuilder.pages().
   return {
     cardNo: r.card_no,
-    memberId: r.member_id,
     cardTypeId: r.card_type_id,
-    status: CardStatus.catch('frozen').parse(r.status),
-    uids: JSON.parse(r.uids) as string[],
-    offlineLimitFen: Number(r.offline_limit_fen),
     mainCardNo: r.main_card_no ?? null,
+    memberId: r.member_id,
+    offlineLimitFen: Number(r.offline_limit_fen),
+    status: KNOWN_CARD_STATUS.has(r.status) ? (r.status as CardRecord['status']) : 'frozen',
+    uids: JSON.parse(r.uids) as string[],
     updatedAt: iso(Number(r.updated_at)),
   };
 }

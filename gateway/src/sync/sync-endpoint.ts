@@ -319,7 +319,7 @@ class SyncSession {
     this.ws.send(signAndEncodeFrame(header, body, this.key.secret));
   }
 
-  private sendAndDrain<T extends MessageType>(type: T, body: BodyOf<T>): Promise<void> {
+  private sendAndDrain<T extends MessageType>(type: T, body: BodyOf<T> | PreparedBody<T>): Promise<void> {
     this.send(type, body);
     if (this.ws.bufferedAmount < 8 * 1024 * 1024) return Promise.resolve();
     // Back-pressure: wait until the socket has flushed before reading the next page.

@@ -49,6 +49,13 @@ const KEY_CURSOR = 'cursor';
 const KEY_RULE_SET = 'ruleSet';
 const KEY_STORE_SETTINGS = 'storeSettings';
 const KEY_SNAPSHOT = 'snapshotInProgress';
+/** SQLite's default WAL auto-checkpoint, in pages. */
+const WAL_CHECKPOINT_PAGES = 1000;
+/**
+ * While a snapshot is applied: its chunks rewrite the same b-tree pages chunk after chunk, and a
+ * checkpoint at every chunk (each is ~1,000 pages) wrote them to the database file over and over.
+ */
+const SNAPSHOT_WAL_CHECKPOINT_PAGES = 16_384;
 
 interface SnapshotProgress {
   snapshotId: string;
@@ -250,6 +257,7 @@ export class LocalStore {
    * cursor is adopted, in the same transaction.
    */
   applySnapshotChunk(chunk: SnapshotChunkBody): void {
+    if (chunk.index === 0) this.db.pragma(`wal_autocheckpoint = ${SNAPSHOT_WAL_CHECKPOINT_PAGES}`);
     this.write(() => {
       let progress = this.readJson<SnapshotProgress>(KEY_SNAPSHOT);
       if (chunk.index === 0) {
@@ -276,6 +284,11 @@ export class LocalStore {
       }
     });
     this.syncChanges += 1;
+    if (chunk.last) {
+      // Checkpointed now, as part of the bootstrap, rather than by the next sale's commit.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
     this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
   }
 
@@ -320,7 +333,7 @@ export class LocalStore {
         for (const m of change.items) this.members.putMember(m, gen);
         break;
       case 'cards':
-        for (const c of change.items) this.members.putCard(c, gen);
+        this.members.putCards(change.items, gen);
         break;
       case 'catalogue':
         for (const i of change.items) this.catalogue.putItem(i, gen);

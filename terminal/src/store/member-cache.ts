@@ -7,6 +7,7 @@ export class MemberCache {
   private readonly upsertMember: Statement;
   private readonly upsertCard: Statement;
   private readonly deleteUidsOfCard: Statement;
+  private readonly deleteUidsOfCards: Statement;
   private readonly upsertUid: Statement;
   private readonly byMemberId: Statement;
   private readonly byPhone: Statement;
@@ -29,6 +30,7 @@ export class MemberCache {
        ON CONFLICT(card_no) DO UPDATE SET member_id = excluded.member_id, gen = excluded.gen, body = excluded.body`,
     );
     this.deleteUidsOfCard = db.prepare(`DELETE FROM card_uids WHERE card_no = ?`);
+    this.deleteUidsOfCards = db.prepare(`DELETE FROM card_uids WHERE card_no IN (SELECT value FROM json_each(?))`);
     this.upsertUid = db.prepare(`INSERT INTO card_uids (uid, card_no) VALUES (?, ?) ON CONFLICT(uid) DO UPDATE SET card_no = excluded.card_no`);
     this.byMemberId = db.prepare(`SELECT body FROM members WHERE member_id = ?`).pluck();
     // A phone should belong to one member; if HQ data ever has two, the newest record wins.
@@ -50,6 +52,20 @@ export class MemberCache {
     this.upsertCard.run(card.cardNo, card.memberId, gen, JSON.stringify(card));
     this.deleteUidsOfCard.run(card.cardNo);
     for (const uid of card.uids) this.upsertUid.run(uid, card.cardNo);
+  }
+
+  /**
+   * Same as putCard for each card in order (card numbers distinct, as in a snapshot chunk or a
+   * delta), with the old UIDs of all of them removed by one statement first instead of one per
+   * card: a UID the batch binds twice ends on the later card either way.
+   */
+  putCards(cards: readonly CardRecord[], gen: number): void {
+    if (cards.length === 0) return;
+    this.deleteUidsOfCards.run(JSON.stringify(cards.map((c) => c.cardNo)));
+    for (const card of cards) {
+      this.upsertCard.run(card.cardNo, card.memberId, gen, JSON.stringify(card));
+      for (const uid of card.uids) this.upsertUid.run(uid, card.cardNo);
+    }
   }
 
   /** A card action taken at this till shows in the cache at once, before the gateway confirms it. */
