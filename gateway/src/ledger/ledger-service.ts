@@ -6,9 +6,9 @@
 // 3. Customer accounts never go negative; a shortfall goes through the explicit `sv_overdraft` account.
 // Refused operations (insufficient balance, inactive card) are not recorded: a retry is evaluated anew.
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { canonicalJson, newId } from '@pos/protocol';
-import { writeAudit, type AuditEntry } from '../audit/audit-log.js';
+import { auditRow, writeAudit, type AuditEntry } from '../audit/audit-log.js';
 import { activeRules } from '../rules/active-rule-set.js';
 import { findCardByNo, familyRoot, storedValueOwner, type CardRow } from '../cards/card-repository.js';
 import type { Actor, Clock } from '../context.js';
@@ -16,7 +16,7 @@ import { forUpdate, inTransaction, isUniqueViolation, type GatewayDb } from '../
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError, notFound } from '../errors.js';
 import { EngineError, RuleSet, planRecharge, type RechargePlanResult } from '@pos/engine';
-import { addToBalance, ensureAccount, lockBalances, unitOf, type AccountKind } from './accounts.js';
+import { addToBalance, ensureAccount, lockBalances, mayGoNegative, unitOf, type AccountKind } from './accounts.js';
 
 export interface PostingSpec {
   from: string;
@@ -97,14 +97,118 @@ export async function activeStoredValueOrder(trx: Kysely<GatewayDatabase>, merch
 }
 
 /**
- * What several operations inside ONE open transaction may share (a batch of synced events): account
- * ids (an account never changes id once it exists) and the stored-value order of the active rule set
- * (a batch acts as of one moment, as a single event does). Only valid for that one transaction: an
- * account created in it is gone if it rolls back.
+ * What several operations inside ONE open transaction may share (a batch of synced events), so each
+ * reads less. Only valid for that one transaction (what it created is gone if it rolls back):
+ * - account ids (an account never changes id once it exists);
+ * - balances of accounts the transaction has locked or updated: the row stays locked (FOR UPDATE or
+ *   UPDATE on PostgreSQL, the write lock on SQLite) until commit and only this ledger changes it, so
+ *   the balance it last read or wrote, plus the changes it holds back, is the balance;
+ * - balance changes of accounts whose balance it knows (locked) or that may go negative, summed per
+ *   account and written by `flush` in account-id order: PostgreSQL walks every row version a
+ *   transaction leaves behind, so updating one row once per event made a batch quadratic;
+ * - idempotency keys read as unused at the batch's start (`prefetchUnusedKeys`): the first operation
+ *   with such a key skips its read; the unique index still refuses a key claimed meanwhile elsewhere;
+ * - card rows and members seen, the stored-value order of the active rule set: the batch acts as of
+ *   one moment, as one event's transaction did (those reads never locked anything either);
+ * - rows to insert (ledger transactions, postings, points lots, audit, and the caller's own, e.g.
+ *   sales facts and the sync register), written by `flush` in a few multi-row statements. Whoever
+ *   reads one of those tables inside the transaction flushes first (`flush` is cheap when nothing
+ *   waits); a read that is not preceded by a flush finds nothing and refuses (NOT_FOUND), which
+ *   rolls the batch back and sends its events through the one-at-a-time path.
  */
+/** Tables a memo may hold rows for, in the order it writes them (sales before their lines). */
+export const DEFERRED_TABLES = ['ledger_transactions', 'postings', 'points_lots', 'audit_log', 'sales', 'sale_lines', 'sync_events'] as const;
+export type DeferredTable = (typeof DEFERRED_TABLES)[number];
+
 export class LedgerTransactionMemo {
   readonly accountIds = new Map<string, string>();
   readonly storedValueOrders = new Map<string, Promise<SpendOrder>>();
+  readonly balances = new Map<string, number>();
+  /** Accounts that may carry a negative balance (counterparties), by id. */
+  readonly mayGoNegative = new Set<string>();
+  /** Balance changes not written yet, by merchant and account. */
+  private readonly pendingDeltas = new Map<string, Map<string, number>>();
+  readonly unusedKeys = new Set<string>();
+  readonly cards = new Map<string, CardRow>();
+  readonly members = new Set<string>();
+  /** Idempotency keys of ledger transactions waiting in `deferred`. */
+  private readonly pendingKeys = new Set<string>();
+  /** Rows waiting, by table, in the order the tables are written. */
+  private readonly deferred = new Map<string, object[]>(DEFERRED_TABLES.map((table) => [table, []]));
+
+  /** Marks which of `keys` no ledger transaction of the merchant uses yet (one read per 500 keys). */
+  async prefetchUnusedKeys(trx: Kysely<GatewayDatabase>, merchantId: string, keys: readonly string[]): Promise<void> {
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const used = await trx.selectFrom('ledger_transactions').select('idempotency_key').where('merchant_id', '=', merchantId).where('idempotency_key', 'in', chunk).execute();
+      const usedKeys = new Set(used.map((r) => r.idempotency_key));
+      for (const key of chunk) if (!usedKeys.has(key)) this.unusedKeys.add(`${merchantId}:${key}`);
+    }
+  }
+
+  /** True once for a key known unused: after its operation runs, the key is used. */
+  takeUnused(merchantId: string, key: string): boolean {
+    return this.unusedKeys.delete(`${merchantId}:${key}`);
+  }
+
+  /** Queues rows for `table` (one of DEFERRED_TABLES) until the next flush. */
+  defer(table: DeferredTable, rows: readonly object[]): this {
+    this.deferred.get(table)!.push(...rows);
+    return this;
+  }
+
+  deferLedgerTransaction(row: Insertable<GatewayDatabase['ledger_transactions']>): void {
+    this.pendingKeys.add(`${row.merchant_id}:${row.idempotency_key}`);
+    this.defer('ledger_transactions', [row]);
+  }
+
+  isPendingKey(merchantId: string, key: string): boolean {
+    return this.pendingKeys.has(`${merchantId}:${key}`);
+  }
+
+  /**
+   * Holds back `change` to the account's balance when the check it needs can be made here: false
+   * (nothing held) when the account's balance is unknown and it may not go negative.
+   */
+  holdBalanceChange(merchantId: string, accountId: string, change: number): boolean {
+    const balance = this.balances.get(accountId);
+    if (balance === undefined && !this.mayGoNegative.has(accountId)) return false;
+    if (balance !== undefined) {
+      if (balance + change < 0 && !this.mayGoNegative.has(accountId)) {
+        // A guard, not the normal path: the operation's own check should have refused first.
+        throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
+      }
+      this.balances.set(accountId, balance + change);
+    }
+    let deltas = this.pendingDeltas.get(merchantId);
+    if (!deltas) this.pendingDeltas.set(merchantId, (deltas = new Map()));
+    deltas.set(accountId, (deltas.get(accountId) ?? 0) + change);
+    return true;
+  }
+
+  /** Writes every row and balance change waiting; call before reading a deferred table and before the transaction commits. */
+  async flush(trx: Kysely<GatewayDatabase>): Promise<void> {
+    for (const [merchantId, deltas] of this.pendingDeltas) {
+      // In id order, as lockBalances locks, so two batches never wait on each other in a cycle.
+      for (const accountId of [...deltas.keys()].sort()) {
+        const change = deltas.get(accountId)!;
+        if (change === 0) continue;
+        const after = await addToBalance(trx, merchantId, accountId, change);
+        if (after.balance < 0 && !after.mayGoNegative) throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
+      }
+    }
+    this.pendingDeltas.clear();
+    const db = trx as unknown as Kysely<Record<string, object>>;
+    for (const [table, waiting] of this.deferred) {
+      if (waiting.length === 0) continue;
+      const rows = waiting.splice(0);
+      // Under both dialects' bind-parameter limits (SQLite 32,766) whatever the table's width.
+      const perInsert = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
+      for (let i = 0; i < rows.length; i += perInsert) await db.insertInto(table).values(rows.slice(i, i + perInsert)).execute();
+    }
+    this.pendingKeys.clear();
+  }
 }
 
 export class LedgerService {
@@ -144,13 +248,13 @@ export class LedgerService {
     const transaction = <T>(fn: (trx: Trx) => Promise<T>): Promise<T> => (this.bound ? fn(this.bound) : inTransaction(this.gdb, fn));
     try {
       return await transaction(async (trx) => {
-        const existing = await this.findApplied<R>(trx, merchantId, op.idempotencyKey, requestHash);
+        const memo = this.memo;
+        if (memo?.isPendingKey(merchantId, op.idempotencyKey)) await memo.flush(trx);
+        const existing = memo?.takeUnused(merchantId, op.idempotencyKey) ? undefined : await this.findApplied<R>(trx, merchantId, op.idempotencyKey, requestHash);
         if (existing) return existing;
         const nowMs = this.clock.nowMs();
         const transactionId = newId(nowMs);
-        await trx
-          .insertInto('ledger_transactions')
-          .values({
+        const claim = {
             merchant_id: merchantId,
             id: transactionId,
             idempotency_key: op.idempotencyKey,
@@ -165,8 +269,10 @@ export class LedgerService {
             refunded_amount: 0,
             reason: null,
             created_at: nowMs,
-          })
-          .execute();
+          };
+        // In a memoised batch the row is written once, complete, at the batch's flush: the unique
+        // index refuses a key claimed meanwhile elsewhere then, and the batch goes one at a time.
+        if (!memo) await trx.insertInto('ledger_transactions').values(claim).execute();
         const lockRows = forUpdate(this.gdb);
         const unitByAccount = new Map<string, string>();
         const outcome = await body({
@@ -179,11 +285,19 @@ export class LedgerService {
             if (id === undefined) {
               id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
               this.memo?.accountIds.set(memoKey, id);
+              if (mayGoNegative(kind)) this.memo?.mayGoNegative.add(id);
             }
             unitByAccount.set(id, unitOf(kind));
             return id;
           },
-          lock: (ids) => lockBalances(trx, lockRows, merchantId, ids),
+          lock: async (ids) => {
+            const known = this.memo?.balances;
+            if (!known) return lockBalances(trx, lockRows, merchantId, ids);
+            // Balances known are current (changes held back included): lock and read only the others.
+            const missing = ids.filter((id) => !known.has(id));
+            if (missing.length > 0) for (const [id, balance] of await lockBalances(trx, lockRows, merchantId, missing)) known.set(id, balance);
+            return new Map(ids.flatMap((id) => (known.has(id) ? [[id, known.get(id)!] as const] : [])));
+          },
         });
         let n = 0;
         const rows = [];
@@ -208,12 +322,17 @@ export class LedgerService {
           delta.set(p.from, (delta.get(p.from) ?? 0) - p.amount);
           delta.set(p.to, (delta.get(p.to) ?? 0) + p.amount);
         }
-        if (rows.length > 0) await trx.insertInto('postings').values(rows).execute();
+        if (rows.length > 0) {
+          if (memo) memo.defer('postings', rows);
+          else await trx.insertInto('postings').values(rows).execute();
+        }
         // One update per account with its net change: the same sums as per posting, fewer statements.
         // An account whose net change is 0 keeps the balance it had, which was not negative.
         for (const [accountId, change] of delta) {
           if (change === 0) continue;
+          if (memo?.holdBalanceChange(merchantId, accountId, change)) continue;
           const after = await addToBalance(trx, merchantId, accountId, change);
+          this.memo?.balances.set(accountId, after.balance);
           if (after.balance < 0 && !after.mayGoNegative) {
             // A guard, not the normal path: the operation's own check should have refused first.
             throw new GatewayError('INSUFFICIENT_BALANCE', '余额不足 / insufficient balance');
@@ -225,20 +344,19 @@ export class LedgerService {
           idempotencyKey: op.idempotencyKey,
           replayed: false,
         };
-        await trx
-          .updateTable('ledger_transactions')
-          .set({
-            result: JSON.stringify(result),
-            member_id: outcome.memberId ?? null,
-            card_id: outcome.cardId ?? null,
-            amount: outcome.amount,
-            reason: outcome.reason ?? null,
-          })
-          .where('merchant_id', '=', merchantId)
-          .where('id', '=', transactionId)
-          .execute();
+        const completed = {
+          result: JSON.stringify(result),
+          member_id: outcome.memberId ?? null,
+          card_id: outcome.cardId ?? null,
+          amount: outcome.amount,
+          reason: outcome.reason ?? null,
+        };
+        if (memo) memo.deferLedgerTransaction({ ...claim, ...completed });
+        else await trx.updateTable('ledger_transactions').set(completed).where('merchant_id', '=', merchantId).where('id', '=', transactionId).execute();
         if (outcome.audit) {
-          await writeAudit(trx, actor, nowMs, { action: `ledger.${op.kind}`, ...outcome.audit });
+          const entry = { action: `ledger.${op.kind}`, ...outcome.audit };
+          if (memo) memo.defer('audit_log', [auditRow(actor, nowMs, entry)]);
+          else await writeAudit(trx, actor, nowMs, entry);
         }
         return result;
       });
@@ -284,7 +402,9 @@ export class LedgerService {
   }
 
   private async activeCard(trx: Trx, merchantId: string, cardNo: string, field = 'cardNo'): Promise<CardRow> {
-    const card = await findCardByNo(trx, merchantId, cardNo);
+    const memoKey = `${merchantId}:${cardNo}`;
+    const card = this.memo?.cards.get(memoKey) ?? (await findCardByNo(trx, merchantId, cardNo));
+    if (card) this.memo?.cards.set(memoKey, card);
     if (!card) throw new GatewayError('NOT_FOUND', '卡不存在 / card not found', field);
     if (card.status !== 'active') {
       throw new GatewayError('CARD_NOT_ACTIVE', `卡状态为 ${card.status} / card is ${card.status}`, field);
@@ -457,6 +577,7 @@ export class LedgerService {
   refund(actor: Actor, req: { idempotencyKey: string; spendTransactionId: string; amountFen: number }) {
     return this.run(actor, { idempotencyKey: req.idempotencyKey, kind: 'refund', request: req }, async (ctx) => {
       const trx = ctx.trx;
+      await this.memo?.flush(trx);
       let q = trx
         .selectFrom('ledger_transactions')
         .selectAll()
@@ -597,8 +718,10 @@ export class LedgerService {
   // ---- points -------------------------------------------------------------------------------
 
   private async memberExists(trx: Trx, merchantId: string, memberId: string) {
+    if (this.memo?.members.has(`${merchantId}:${memberId}`)) return;
     const m = await trx.selectFrom('members').select('id').where('merchant_id', '=', merchantId).where('id', '=', memberId).executeTakeFirst();
     if (!m) throw new GatewayError('NOT_FOUND', '会员不存在 / member not found', 'memberId');
+    this.memo?.members.add(`${merchantId}:${memberId}`);
   }
 
   /** A new points lot for the member and the posting that credits it, inside the caller's operation. */
@@ -606,10 +729,7 @@ export class LedgerService {
     const memberPoints = await ctx.account('member_points', memberId);
     await ctx.lock([memberPoints]);
     const lotId = newId(ctx.nowMs);
-    await ctx.trx
-      .insertInto('points_lots')
-      .values({ merchant_id: actor.merchantId, id: lotId, member_id: memberId, points_earned: points, points_remaining: points, expires_on: expiresOn, transaction_id: ctx.transactionId, created_at: ctx.nowMs })
-      .execute();
+    await this.insertLot(ctx.trx, { merchant_id: actor.merchantId, id: lotId, member_id: memberId, points_earned: points, points_remaining: points, expires_on: expiresOn, transaction_id: ctx.transactionId, created_at: ctx.nowMs });
     return { from: await ctx.account('points_issued', actor.merchantId), to: memberPoints, amount: points, lotId };
   }
 
@@ -621,19 +741,16 @@ export class LedgerService {
       const memberPoints = await ctx.account('member_points', req.memberId);
       const balances = await ctx.lock([memberPoints]);
       const lotId = newId(ctx.nowMs);
-      await ctx.trx
-        .insertInto('points_lots')
-        .values({
-          merchant_id: actor.merchantId,
-          id: lotId,
-          member_id: req.memberId,
-          points_earned: req.points,
-          points_remaining: req.points,
-          expires_on: req.expiresOn,
-          transaction_id: ctx.transactionId,
-          created_at: ctx.nowMs,
-        })
-        .execute();
+      await this.insertLot(ctx.trx, {
+        merchant_id: actor.merchantId,
+        id: lotId,
+        member_id: req.memberId,
+        points_earned: req.points,
+        points_remaining: req.points,
+        expires_on: req.expiresOn,
+        transaction_id: ctx.transactionId,
+        created_at: ctx.nowMs,
+      });
       const before = balances.get(memberPoints) ?? 0;
       return {
         postings: [{ from: await ctx.account('points_issued', actor.merchantId), to: memberPoints, amount: req.points }],
@@ -680,7 +797,13 @@ export class LedgerService {
     });
   }
 
+  private async insertLot(trx: Trx, row: Insertable<GatewayDatabase['points_lots']>): Promise<void> {
+    if (this.memo) this.memo.defer('points_lots', [row]);
+    else await trx.insertInto('points_lots').values(row).execute();
+  }
+
   private async usableLots(trx: Trx, merchantId: string, memberId: string, today: string) {
+    await this.memo?.flush(trx);
     const rows = await trx
       .selectFrom('points_lots')
       .select(['id', 'points_remaining', 'expires_on'])

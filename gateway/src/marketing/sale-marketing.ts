@@ -27,6 +27,8 @@ export interface SaleMarketingDeps {
   ledger: LedgerService;
   nowMs: () => number;
   log: Logger;
+  /** Called before the sales facts are read (a batch writes its rows then). */
+  beforeSalesRead?: () => Promise<unknown>;
 }
 
 export const referralIdempotencyKey = (memberId: string): string => `referral:${memberId}`;
@@ -91,6 +93,7 @@ async function rewardReferrer(db: Kysely<MarketingDatabase>, deps: SaleMarketing
   const member = await db.selectFrom('members').select('referrer_id').where('merchant_id', '=', actor.merchantId).where('id', '=', memberId).executeTakeFirst();
   const referrerId = member?.referrer_id ?? null;
   if (referrerId === null || referrerId === memberId) return;
+  await deps.beforeSalesRead?.();
   const sales = await db
     .selectFrom('sales')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -33,7 +33,7 @@ import { GatewayError } from '../errors.js';
 import { LedgerTransactionMemo, type LedgerService } from '../ledger/ledger-service.js';
 import { PointsValidityCache } from '../rules/points-validity-cache.js';
 import type { MemberService } from '../members/member-service.js';
-import { recordRefundFacts, recordSaleFacts } from '../sales/sales-facts.js';
+import { insertSaleFacts, refundFactRow, saleFactRows } from '../sales/sales-facts.js';
 import { recordShiftClosed } from '../fuel/fuel-shifts.js';
 import type { FuelDatabase } from '../fuel/fuel-tables.js';
 import { applySaleMarketing } from '../marketing/sale-marketing.js';
@@ -84,10 +84,15 @@ type SyncDb = ReturnType<typeof syncDb>;
 interface Tx {
   db: SyncDb;
   ledger: LedgerService;
+  /** In a batch: rows written at its end, and each member's growth change summed until then. */
+  batch?: { memo: LedgerTransactionMemo; growth: Map<string, number> };
 }
 
 /** Points a member can spend on `today`: unexpired lots, the same rule as the ledger's own spend. */
-async function usablePoints(db: SyncDb, merchantId: string, memberId: string, today: string): Promise<number> {
+async function usablePoints(tx: Tx, merchantId: string, memberId: string, today: string): Promise<number> {
+  const db = tx.db;
+  // Lots earned earlier in the batch count.
+  await tx.batch?.memo.flush(db as unknown as Kysely<GatewayDatabase>);
   const row = await db
     .selectFrom('points_lots')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('points_remaining'), eb.val(0)).as('usable'))
@@ -97,6 +102,16 @@ async function usablePoints(db: SyncDb, merchantId: string, memberId: string, to
     .where((eb) => eb.or([eb('expires_on', 'is', null), eb('expires_on', '>=', today)]))
     .executeTakeFirst();
   return Number(row?.usable ?? 0);
+}
+
+/** The idempotency keys the event's ledger operations may use (a superset: one per tender). */
+function ledgerKeysOf({ type, body }: SyncEvent): string[] {
+  const id = body.eventId;
+  if (type === 'saleCommitted' || type === 'saleRefunded') {
+    const tenders = (body as SaleCommittedBody | SaleRefundedBody).tenders.map((_, i) => `${id}:sv:${i}`);
+    return type === 'saleCommitted' ? [...tenders, `${id}:points-spend`, `${id}:points-earn`] : [...tenders, `${id}:points-reverse`, `${id}:points-restore`];
+  }
+  return type === 'rechargeCommitted' ? [`${id}:recharge`, `${id}:bonus-points`] : [];
 }
 
 export class SyncEventApplier {
@@ -154,9 +169,11 @@ export class SyncEventApplier {
     }
     const actor = systemActor(terminal.merchantId, terminal.storeId);
     return inTransaction(this.deps.gdb, async (trx) => {
-      // Per attempt: a retried transaction must not see ids of accounts its rolled-back try created.
-      const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, new LedgerTransactionMemo()) };
+      // Per attempt: a retried transaction must not see what its rolled-back try created.
+      const memo = new LedgerTransactionMemo();
+      const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, memo), batch: { memo, growth: new Map() } };
       const done = await this.registeredAmong(tx.db, terminal.merchantId, todo.map((i) => ids[i]!));
+      await memo.prefetchUnusedKeys(trx, terminal.merchantId, todo.flatMap((i) => ledgerKeysOf(events[i]!)));
       const result = [...outcomes];
       for (const i of todo) {
         // Registered meanwhile by another session, or the same event twice in this batch.
@@ -165,6 +182,8 @@ export class SyncEventApplier {
         done.add(ids[i]!);
         result[i] = 'applied';
       }
+      for (const [memberId, growthDelta] of tx.batch!.growth) await this.addGrowth(tx.db, terminal.merchantId, memberId, growthDelta);
+      await memo.flush(trx);
       return result;
     });
   }
@@ -195,15 +214,19 @@ export class SyncEventApplier {
     if (type === 'saleCommitted') {
       const sale = body as SaleCommittedBody;
       await this.applySale(tx, actor, sale);
-      await recordSaleFacts(trx as unknown as Kysely<SalesDatabase>, terminal, sale);
+      const facts = saleFactRows(terminal, sale);
+      if (tx.batch) tx.batch.memo.defer('sales', [facts.sale]).defer('sale_lines', facts.lines);
+      else await insertSaleFacts(trx as unknown as Kysely<SalesDatabase>, facts);
       // Coupons redeemed and the referral reward of a first purchase, in this same transaction.
-      await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log }, actor, sale);
+      const beforeSalesRead = async () => tx.batch?.memo.flush(trx);
+      await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log, beforeSalesRead }, actor, sale);
       growthDelta = sale.growthEarned;
       memberId = sale.memberId;
     } else if (type === 'saleRefunded') {
       const refund = body as SaleRefundedBody;
       await this.applyRefund(tx, actor, refund);
-      await recordRefundFacts(trx as unknown as Kysely<SalesDatabase>, terminal, refund);
+      if (tx.batch) tx.batch.memo.defer('sales', [refundFactRow(terminal, refund)]);
+      else await (trx as unknown as Kysely<SalesDatabase>).insertInto('sales').values(refundFactRow(terminal, refund)).execute();
       growthDelta = -refund.growthReversed;
       memberId = refund.memberId;
     } else if (type === 'rechargeCommitted') {
@@ -213,15 +236,23 @@ export class SyncEventApplier {
       await recordShiftClosed(trx as unknown as Kysely<FuelDatabase>, terminal, body as ShiftClosedBody);
     }
     // pumpTransaction: recorded in the register only; the money moves with the sale that settles it.
-    await this.register(tx.db, terminal, type, body);
+    const row = this.registerRow(terminal, type, body);
+    if (tx.batch) tx.batch.memo.defer('sync_events', [row]);
+    else await tx.db.insertInto('sync_events').values(row).execute();
     if (growthDelta !== 0 && memberId) {
-      await tx.db
-        .updateTable('members')
-        .set((eb) => ({ growth: eb('growth', '+', growthDelta), updated_at: this.deps.clock.nowMs() }))
-        .where('merchant_id', '=', terminal.merchantId)
-        .where('id', '=', memberId)
-        .execute();
+      if (tx.batch) tx.batch.growth.set(memberId, (tx.batch.growth.get(memberId) ?? 0) + growthDelta);
+      else await this.addGrowth(tx.db, terminal.merchantId, memberId, growthDelta);
     }
+  }
+
+  private async addGrowth(db: SyncDb, merchantId: string, memberId: string, growthDelta: number): Promise<void> {
+    if (growthDelta === 0) return;
+    await db
+      .updateTable('members')
+      .set((eb) => ({ growth: eb('growth', '+', growthDelta), updated_at: this.deps.clock.nowMs() }))
+      .where('merchant_id', '=', merchantId)
+      .where('id', '=', memberId)
+      .execute();
   }
 
   private async applyThroughServices(terminal: TerminalIdentity, actor: Actor, type: 'memberEnrolled' | 'cardEvent', body: unknown): Promise<ApplyOutcome> {
@@ -241,23 +272,24 @@ export class SyncEventApplier {
   }
 
   private async register(db: SyncDb, terminal: TerminalIdentity, type: EventMessageType, body: unknown): Promise<void> {
+    await db.insertInto('sync_events').values(this.registerRow(terminal, type, body)).execute();
+  }
+
+  private registerRow(terminal: TerminalIdentity, type: EventMessageType, body: unknown) {
     const event = body as { eventId: string; occurredAt: string; offline: boolean; saleId?: string; memberId?: string | null };
-    await db
-      .insertInto('sync_events')
-      .values({
-        merchant_id: terminal.merchantId,
-        event_id: event.eventId,
-        terminal_id: terminal.terminalId,
-        store_id: terminal.storeId,
-        type,
-        sale_id: event.saleId ?? null,
-        member_id: event.memberId ?? null,
-        occurred_at: event.occurredAt,
-        received_at: this.deps.clock.nowMs(),
-        offline: event.offline ? 1 : 0,
-        body: JSON.stringify(body),
-      })
-      .execute();
+    return {
+      merchant_id: terminal.merchantId,
+      event_id: event.eventId,
+      terminal_id: terminal.terminalId,
+      store_id: terminal.storeId,
+      type,
+      sale_id: event.saleId ?? null,
+      member_id: event.memberId ?? null,
+      occurred_at: event.occurredAt,
+      received_at: this.deps.clock.nowMs(),
+      offline: event.offline ? 1 : 0,
+      body: JSON.stringify(body),
+    };
   }
 
   private async flag(tx: Tx, actor: Actor, memberId: string, flag: 'overdraft', eventId: string, cardNo: string | null, amount: number): Promise<void> {
@@ -298,7 +330,7 @@ export class SyncEventApplier {
     if (!sale.memberId) return;
     if (sale.pointsSpent > 0) {
       // Checked first: an operation refused inside the transaction would leave its claimed key behind.
-      if ((await usablePoints(tx.db, actor.merchantId, sale.memberId, sale.businessDate)) >= sale.pointsSpent) {
+      if ((await usablePoints(tx, actor.merchantId, sale.memberId, sale.businessDate)) >= sale.pointsSpent) {
         await ledger.spendPoints(actor, { idempotencyKey: `${sale.eventId}:points-spend`, memberId: sale.memberId, points: sale.pointsSpent, today: sale.businessDate });
       } else {
         // Points spent offline on two tills: the sale stands, the member is flagged for HQ.
@@ -319,6 +351,8 @@ export class SyncEventApplier {
 
   private async applyRefund(tx: Tx, actor: Actor, refund: SaleRefundedBody): Promise<void> {
     const { ledger, db } = tx;
+    // The sale and its spends may be earlier in the same batch.
+    await tx.batch?.memo.flush(db as unknown as Kysely<GatewayDatabase>);
     const sale = await db
       .selectFrom('sync_events')
       .select(['event_id'])
@@ -342,7 +376,7 @@ export class SyncEventApplier {
     }
     if (!refund.memberId) return;
     if (refund.pointsReversed > 0) {
-      if ((await usablePoints(db, actor.merchantId, refund.memberId, refund.businessDate)) >= refund.pointsReversed) {
+      if ((await usablePoints(tx, actor.merchantId, refund.memberId, refund.businessDate)) >= refund.pointsReversed) {
         await ledger.spendPoints(actor, { idempotencyKey: `${refund.eventId}:points-reverse`, memberId: refund.memberId, points: refund.pointsReversed, today: refund.businessDate });
       } else {
         // The points earned by the sale were spent meanwhile: the refund stands, HQ sees the flag.
