@@ -59,6 +59,17 @@ describe.each(DIALECTS)('referral rewards on %s', (dialect) => {
     expect(sales).toHaveLength(3);
   });
 
+  it('pays once when the first and second sales of a member are in one batch (the batch path)', async () => {
+    // Another referrer, so the totals of the tests around stay as they are.
+    const otherReferrer = f.memberIds[1]!;
+    const before = await pointsOf(otherReferrer);
+    const m = await referred('n5', otherReferrer);
+    const events = ['n5-first', 'n5-second'].map((label, i) => ({ type: 'saleCommitted' as const, body: cashSale(tills[0]!, label, m.id, 1_000 * (i + 1)) }));
+    expect(await applier.applyBatch(tills[0]!, events)).toEqual(['applied', 'applied']);
+    expect(await referralEntries(m.id)).toEqual([{ member_id: otherReferrer, amount: REFERRER_POINTS, kind: 'points_earn' }]);
+    expect(await pointsOf(otherReferrer)).toBe(before + REFERRER_POINTS);
+  });
+
   it('pays nothing for a member without a referrer, or when the rule set has no referral reward', async () => {
     const alone = await referred('n3', null);
     await applier.apply(tills[0]!, 'saleCommitted', cashSale(tills[0]!, 'n3-first', alone.id, 5_000));

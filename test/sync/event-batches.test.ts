@@ -249,6 +249,57 @@ describe.each(DIALECTS)('event batches on %s', (dialect) => {
     expect(await registered([old, first, fresh, other].map((x) => x.eventId))).toBe(4);
   });
 
+  it('a batch reads what it wrote itself: points earned then spent, a sale then its refund, growth summed', async () => {
+    const before = await balanceFen();
+    const pointsBefore = await fx.services.ledger.pointsOf(merchant.merchantId, memberId);
+    const growthOf = async () => Number((await fx.gdb.db.selectFrom('members').select('growth').where('merchant_id', '=', merchant.merchantId).where('id', '=', memberId).executeTakeFirstOrThrow()).growth);
+    const growthBefore = await growthOf();
+    const batchesBefore = applier.batches.length;
+    const s1 = sale();
+    // Spends every point, including the 3 that s1 earns in this same batch.
+    const s2 = sale({ pointsSpent: pointsBefore + 3 });
+    const refund: BodyOf<'saleRefunded'> = {
+      eventId: newId(Date.now()),
+      storeId: merchant.storeA1,
+      terminalId: terminal.terminalId,
+      occurredAt: s1.occurredAt,
+      businessDate: s1.businessDate,
+      offline: true,
+      refundId: newId(Date.now()),
+      saleId: s1.saleId,
+      receiptNo: `REFUND-${saleNo}`,
+      memberId,
+      lines: [{ lineNo: 1, quantityMilli: 2000, refundFen: 500, pointsReversed: 3 }],
+      refundFen: 500,
+      tenders: [{ kind: 'storedValue', amountFen: 500, principalFen: 500, bonusFen: 0, cardNo }],
+      pointsReversed: 3,
+      pointsRestored: 0,
+      growthReversed: 2,
+      approvedBy: 'mgr-01',
+      reason: 'batch test',
+    };
+    const events: SyncEvent[] = [
+      { type: 'saleCommitted', body: s1 },
+      { type: 'saleCommitted', body: s2 },
+      { type: 'saleRefunded', body: refund },
+    ];
+    expect(await applier.applyBatch(terminal, events)).toEqual(['applied', 'applied', 'applied']);
+    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 3, failed: false }]);
+    expect(await balanceFen()).toBe(before - 500);
+    // +3 (s1) − (all + 3) (s2 spends) + 3 (s2) − 3 (refund reverses): nothing left, and no overdraft flag.
+    expect(await fx.services.ledger.pointsOf(merchant.merchantId, memberId)).toBe(0);
+    const flags = await fx.gdb.db
+      .selectFrom('member_flags' as never)
+      .select('event_id' as never)
+      .where('merchant_id' as never, '=', merchant.merchantId as never)
+      .where('event_id' as never, 'in', [s1.eventId, s2.eventId, refund.eventId] as never)
+      .execute();
+    expect(flags).toEqual([]);
+    expect(await growthOf()).toBe(growthBefore + s1.growthEarned + s2.growthEarned - 2);
+    expect(await registered([s1.eventId, s2.eventId, refund.eventId])).toBe(3);
+    expect((await checkLedger(fx.gdb, merchant.merchantId)).ok).toBe(true);
+  });
+
   it('two sessions racing the same batches apply each event exactly once', async () => {
     const before = await balanceFen();
     const pointsBefore = await fx.services.ledger.pointsOf(merchant.merchantId, memberId);
