@@ -61,6 +61,12 @@ interface SnapshotProgress {
   snapshotId: string;
   nextIndex: number;
   gen: number;
+  /**
+   * The caches were empty at chunk 0: every row is then of this snapshot's generation or newer
+   * (deltas and loads write the current one, enrolments LOCAL_GEN), so the last chunk has
+   * nothing to remove and skips scanning a million rows for it.
+   */
+  fresh?: boolean;
 }
 
 const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], CardRecord['status']>> = {
@@ -258,10 +264,32 @@ export class LocalStore {
    */
   applySnapshotChunk(chunk: SnapshotChunkBody): void {
     if (chunk.index === 0) this.db.pragma(`wal_autocheckpoint = ${SNAPSHOT_WAL_CHECKPOINT_PAGES}`);
+    // A chunk before the last is committed without an fsync: lost at a power cut, it rolls back
+    // with the progress row written in the same transaction, and the terminal, still without a
+    // cursor, bootstraps again. The last chunk (the cursor) is fsynced, and with it the WAL
+    // before it. Set and reset around this one synchronous transaction, so no sale, refund or
+    // other commit on this connection ever runs without FULL.
+    if (!chunk.last) this.db.pragma('synchronous = NORMAL');
+    try {
+      this.applyChunkInTransaction(chunk);
+    } finally {
+      if (!chunk.last) this.db.pragma('synchronous = FULL');
+    }
+    this.syncChanges += 1;
+    if (chunk.last) {
+      // Checkpointed now, as part of the bootstrap, rather than by the next sale's commit.
+      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    }
+    this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
+  }
+
+  private applyChunkInTransaction(chunk: SnapshotChunkBody): void {
     this.write(() => {
       let progress = this.readJson<SnapshotProgress>(KEY_SNAPSHOT);
       if (chunk.index === 0) {
-        progress = { snapshotId: chunk.snapshotId, nextIndex: 0, gen: this.journal.nextInTransaction(SYNC_GEN_COUNTER) };
+        const fresh = this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM cards) AND NOT EXISTS (SELECT 1 FROM catalogue)`).pluck().get() === 1;
+        progress = { snapshotId: chunk.snapshotId, nextIndex: 0, gen: this.journal.nextInTransaction(SYNC_GEN_COUNTER), fresh };
       } else if (!progress || progress.snapshotId !== chunk.snapshotId || progress.nextIndex !== chunk.index) {
         throw new StoreError(
           'SNAPSHOT_OUT_OF_ORDER',
@@ -272,24 +300,19 @@ export class LocalStore {
       if (chunk.last) {
         if (chunk.cursor === null) throw new StoreError('SNAPSHOT_OUT_OF_ORDER', 'last chunk without a cursor', 'cursor');
         const gen = progress.gen;
-        this.db.prepare(`DELETE FROM card_uids WHERE card_no IN (SELECT card_no FROM cards WHERE gen < ?)`).run(gen);
-        this.db.prepare(`DELETE FROM cards WHERE gen < ?`).run(gen);
-        this.db.prepare(`DELETE FROM members WHERE gen < ?`).run(gen);
-        this.db.prepare(`DELETE FROM barcodes WHERE sku IN (SELECT sku FROM catalogue WHERE gen < ?)`).run(gen);
-        this.db.prepare(`DELETE FROM catalogue WHERE gen < ?`).run(gen);
+        if (!progress.fresh) {
+          this.db.prepare(`DELETE FROM card_uids WHERE card_no IN (SELECT card_no FROM cards WHERE gen < ?)`).run(gen);
+          this.db.prepare(`DELETE FROM cards WHERE gen < ?`).run(gen);
+          this.db.prepare(`DELETE FROM members WHERE gen < ?`).run(gen);
+          this.db.prepare(`DELETE FROM barcodes WHERE sku IN (SELECT sku FROM catalogue WHERE gen < ?)`).run(gen);
+          this.db.prepare(`DELETE FROM catalogue WHERE gen < ?`).run(gen);
+        }
         this.putState.run(KEY_CURSOR, chunk.cursor);
         this.deleteState.run(KEY_SNAPSHOT);
       } else {
         this.putState.run(KEY_SNAPSHOT, JSON.stringify({ ...progress, nextIndex: chunk.index + 1 }));
       }
     });
-    this.syncChanges += 1;
-    if (chunk.last) {
-      // Checkpointed now, as part of the bootstrap, rather than by the next sale's commit.
-      this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    }
-    this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
   }
 
   /** Applies a delta and advances the cursor in one transaction. */
