@@ -353,7 +353,7 @@ export class LocalStore {
   private putItems(change: SnapshotChunkBody | Extract<DeltaBody['changes'][number], { op: 'upsert' }>['change'], gen: number): void {
     switch (change.entity) {
       case 'members':
-        for (const m of change.items) this.members.putMember(m, gen);
+        this.members.putMembers(change.items, gen);
         break;
       case 'cards':
         this.members.putCards(change.items, gen);

@@ -58,6 +58,23 @@ describe('snapshot chunks and the commit mode', () => {
     expect(store.members.card(cardNoOf(1))).toBeNull();
   });
 
+  it('a chunk of 123 (two statements of 50 rows, 23 rows one by one) writes every row; a key given twice keeps the later row', () => {
+    const members = Array.from({ length: 123 }, (_, i) => member(i + 1));
+    members[70] = member(10, { name: '后来的' }); // member 10 again, in the second statement
+    const cards = Array.from({ length: 123 }, (_, i) => card(i + 1));
+    cards[110] = card(111, { uids: [uidOf(5)] }); // takes card 5's UID, in the rows written one by one
+    store.applySnapshotChunk({ snapshotId: SNAP, index: 0, last: false, cursor: null, entity: 'members', items: members });
+    store.applySnapshotChunk({ snapshotId: SNAP, index: 1, last: true, cursor: 'c-4', entity: 'cards', items: cards });
+    expect(store.members.size()).toEqual({ members: 122, cards: 123 });
+    expect(store.members.member(memberIdOf(10))?.name).toBe('后来的');
+    expect(store.members.member(memberIdOf(71))).toBeNull();
+    expect(store.members.member(memberIdOf(123))).toEqual(member(123));
+    expect(store.members.memberByPhone(member(50).phone!)?.memberId).toBe(memberIdOf(50));
+    expect(store.members.cardByUid(uidOf(5))?.cardNo).toBe(cardNoOf(111));
+    expect(store.members.cardByUid(uidOf(49))?.cardNo).toBe(cardNoOf(49));
+    expect(store.members.card(cardNoOf(100))).toEqual(card(100));
+  });
+
   it('a cards chunk rebinds UIDs as card-by-card writes did', () => {
     store.loadMembers([member(1), member(2)], [card(1, { uids: ['AAAA0001', 'AAAA0002'] }), card(2, { uids: ['BBBB0001'] })]);
     store.applySnapshotChunk({ snapshotId: SNAP, index: 0, last: false, cursor: null, entity: 'members', items: [member(1), member(2)] });
