@@ -21,12 +21,12 @@ import { DIALECTS, openServices, silentLogger, type ServiceFixture } from '../ga
 import { memberWithCard, seedMerchant, type MerchantFixture } from '../gateway/fixtures.js';
 import { saleDraft } from '../terminal/store/fixtures/records.js';
 
-/** Records batches and can hold the next single apply, so frames sent meanwhile wait in the session's queue. */
+/** Records batches and can hold the next apply (alone or batch), so frames sent meanwhile wait in the session's queue. */
 class WatchedApplier extends SyncEventApplier {
   readonly batches: Array<{ size: number; failed: boolean }> = [];
   private gate: { opened: Promise<void>; open: () => void; entered: () => void } | null = null;
 
-  /** Resolves when the next single apply has started; that apply waits until `open` is called. */
+  /** Resolves when the next apply has started; that apply waits until `open` is called. */
   holdNextApply(): { entered: Promise<void>; open: () => void } {
     let open!: () => void;
     let entered!: () => void;
@@ -36,17 +36,22 @@ class WatchedApplier extends SyncEventApplier {
     return { entered: enteredPromise, open };
   }
 
-  override async apply<T extends EventMessageType>(terminal: TerminalIdentity, type: T, body: BodyOf<T>): Promise<ApplyOutcome> {
+  private async passGate(): Promise<void> {
     const gate = this.gate;
     if (gate) {
       this.gate = null;
       gate.entered();
       await gate.opened;
     }
+  }
+
+  override async apply<T extends EventMessageType>(terminal: TerminalIdentity, type: T, body: BodyOf<T>): Promise<ApplyOutcome> {
+    await this.passGate();
     return super.apply(terminal, type, body);
   }
 
   override async applyBatch(terminal: TerminalIdentity, events: readonly SyncEvent[]): Promise<ApplyOutcome[]> {
+    await this.passGate();
     try {
       const outcomes = await super.applyBatch(terminal, events);
       this.batches.push({ size: events.length, failed: false });
@@ -198,7 +203,8 @@ describe.each(DIALECTS)('event batches on %s', (dialect) => {
     await sendWhileHeld(first, rest);
     const ids = [first, ...rest].map((b) => b.eventId);
     expect(await replies(5)).toEqual(ids.map((id) => `ack:${id}:applied`));
-    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 4, failed: false }]);
+    // The first event alone (a batch of one), the four that waited behind it together.
+    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 1, failed: false }, { size: 4, failed: false }]);
     expect(await balanceFen()).toBe(before - 5 * 500);
     expect(await fx.services.ledger.pointsOf(merchant.merchantId, memberId)).toBe(pointsBefore + 5 * 3);
     expect(await registered(ids)).toBe(5);
@@ -217,7 +223,7 @@ describe.each(DIALECTS)('event batches on %s', (dialect) => {
       `error:EVENT_REJECTED:${bad!.eventId}`,
       ...[first, a!, b!, c!, d!].map((body) => `ack:${body.eventId}:applied`),
     ]);
-    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 5, failed: true }]);
+    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 1, failed: false }, { size: 5, failed: true }]);
     expect(await balanceFen()).toBe(before - 5 * 500);
     expect(await registered([first, a!, b!, c!, d!].map((x) => x.eventId))).toBe(5);
     expect(await registered([bad!.eventId])).toBe(0);
@@ -244,7 +250,7 @@ describe.each(DIALECTS)('event batches on %s', (dialect) => {
       `ack:${other.eventId}:applied`,
       `ack:${fresh.eventId}:duplicate`,
     ]);
-    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 4, failed: false }]);
+    expect(applier.batches.slice(batchesBefore)).toEqual([{ size: 1, failed: false }, { size: 1, failed: false }, { size: 4, failed: false }]);
     expect(await balanceFen()).toBe(before - 4 * 500);
     expect(await registered([old, first, fresh, other].map((x) => x.eventId))).toBe(4);
   });

@@ -121,6 +121,9 @@ export const DEFERRED_TABLES = ['ledger_transactions', 'postings', 'points_lots'
 export type DeferredTable = (typeof DEFERRED_TABLES)[number];
 
 export class LedgerTransactionMemo {
+  /** `knownAccountIds`: ids of accounts that exist in committed state (accounts are never deleted). */
+  constructor(readonly knownAccountIds?: ReadonlyMap<string, string>) {}
+
   readonly accountIds = new Map<string, string>();
   readonly storedValueOrders = new Map<string, Promise<SpendOrder>>();
   readonly balances = new Map<string, number>();
@@ -281,11 +284,11 @@ export class LedgerService {
           nowMs,
           account: async (kind, ownerId) => {
             const memoKey = `${merchantId}:${kind}:${ownerId}`;
-            let id = this.memo?.accountIds.get(memoKey);
-            if (id === undefined) {
-              id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
-              this.memo?.accountIds.set(memoKey, id);
-              if (mayGoNegative(kind)) this.memo?.mayGoNegative.add(id);
+            let id = this.memo?.accountIds.get(memoKey) ?? this.memo?.knownAccountIds?.get(memoKey);
+            if (id === undefined) id = await ensureAccount(trx, merchantId, kind, ownerId, nowMs);
+            if (this.memo) {
+              this.memo.accountIds.set(memoKey, id);
+              if (mayGoNegative(kind)) this.memo.mayGoNegative.add(id);
             }
             unitByAccount.set(id, unitOf(kind));
             return id;

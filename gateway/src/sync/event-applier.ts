@@ -117,6 +117,8 @@ function ledgerKeysOf({ type, body }: SyncEvent): string[] {
 export class SyncEventApplier {
   private readonly log: Logger;
   private readonly pointsValidity = new PointsValidityCache();
+  /** Ledger account ids seen by committed batches (an account never changes id and is never deleted). */
+  private readonly accountIds = new Map<string, string>();
 
   constructor(private readonly deps: EventApplierDeps) {
     this.log = (deps.logger ?? pino({ level: 'silent' })).child({ module: 'gateway/sync/apply' });
@@ -168,9 +170,10 @@ export class SyncEventApplier {
       if (body.storeId !== terminal.storeId || body.terminalId !== terminal.terminalId) throw new EventRejected(ids[i]!, 'event names another store or terminal');
     }
     const actor = systemActor(terminal.merchantId, terminal.storeId);
-    return inTransaction(this.deps.gdb, async (trx) => {
+    let committed: LedgerTransactionMemo | undefined;
+    const outcomesOfBatch = await inTransaction(this.deps.gdb, async (trx) => {
       // Per attempt: a retried transaction must not see what its rolled-back try created.
-      const memo = new LedgerTransactionMemo();
+      const memo = (committed = new LedgerTransactionMemo(this.accountIds));
       const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, memo), batch: { memo, growth: new Map() } };
       const done = await this.registeredAmong(tx.db, terminal.merchantId, todo.map((i) => ids[i]!));
       await memo.prefetchUnusedKeys(trx, terminal.merchantId, todo.flatMap((i) => ledgerKeysOf(events[i]!)));
@@ -186,6 +189,10 @@ export class SyncEventApplier {
       await memo.flush(trx);
       return result;
     });
+    // Committed now, so the accounts the batch created exist for good.
+    if (this.accountIds.size > 100_000) this.accountIds.clear();
+    for (const [key, id] of committed!.accountIds) this.accountIds.set(key, id);
+    return outcomesOfBatch;
   }
 
   private async registeredAmong(db: SyncDb, merchantId: string, eventIds: readonly string[]): Promise<Set<string>> {
