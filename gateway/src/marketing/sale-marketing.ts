@@ -29,6 +29,8 @@ export interface SaleMarketingDeps {
   log: Logger;
   /** Called before the sales facts are read (a batch writes its rows then). */
   beforeSalesRead?: () => Promise<unknown>;
+  /** Referrers already read in this transaction, by member (a batch reads each member's once). */
+  referrers?: Map<string, string | null>;
 }
 
 export const referralIdempotencyKey = (memberId: string): string => `referral:${memberId}`;
@@ -90,8 +92,12 @@ async function redeemCoupons(db: Kysely<MarketingDatabase>, deps: SaleMarketingD
 }
 
 async function rewardReferrer(db: Kysely<MarketingDatabase>, deps: SaleMarketingDeps, actor: Actor, sale: SaleCommittedBody, memberId: string): Promise<void> {
-  const member = await db.selectFrom('members').select('referrer_id').where('merchant_id', '=', actor.merchantId).where('id', '=', memberId).executeTakeFirst();
-  const referrerId = member?.referrer_id ?? null;
+  let referrerId = deps.referrers?.get(memberId);
+  if (referrerId === undefined) {
+    const member = await db.selectFrom('members').select('referrer_id').where('merchant_id', '=', actor.merchantId).where('id', '=', memberId).executeTakeFirst();
+    referrerId = member?.referrer_id ?? null;
+    deps.referrers?.set(memberId, referrerId);
+  }
   if (referrerId === null || referrerId === memberId) return;
   await deps.beforeSalesRead?.();
   const sales = await db

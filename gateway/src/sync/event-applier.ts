@@ -85,7 +85,7 @@ interface Tx {
   db: SyncDb;
   ledger: LedgerService;
   /** In a batch: rows written at its end, and each member's growth change summed until then. */
-  batch?: { memo: LedgerTransactionMemo; growth: Map<string, number> };
+  batch?: { memo: LedgerTransactionMemo; growth: Map<string, number>; referrers: Map<string, string | null> };
 }
 
 /** Points a member can spend on `today`: unexpired lots, the same rule as the ledger's own spend. */
@@ -174,7 +174,7 @@ export class SyncEventApplier {
     const outcomesOfBatch = await inTransaction(this.deps.gdb, async (trx) => {
       // Per attempt: a retried transaction must not see what its rolled-back try created.
       const memo = (committed = new LedgerTransactionMemo(this.accountIds));
-      const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, memo), batch: { memo, growth: new Map() } };
+      const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, memo), batch: { memo, growth: new Map(), referrers: new Map() } };
       const done = await this.registeredAmong(tx.db, terminal.merchantId, todo.map((i) => ids[i]!));
       await memo.prefetchUnusedKeys(trx, terminal.merchantId, todo.flatMap((i) => ledgerKeysOf(events[i]!)));
       const result = [...outcomes];
@@ -226,7 +226,7 @@ export class SyncEventApplier {
       else await insertSaleFacts(trx as unknown as Kysely<SalesDatabase>, facts);
       // Coupons redeemed and the referral reward of a first purchase, in this same transaction.
       const beforeSalesRead = async () => tx.batch?.memo.flush(trx);
-      await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log, beforeSalesRead }, actor, sale);
+      await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log, beforeSalesRead, ...(tx.batch ? { referrers: tx.batch.referrers } : {}) }, actor, sale);
       growthDelta = sale.growthEarned;
       memberId = sale.memberId;
     } else if (type === 'saleRefunded') {
