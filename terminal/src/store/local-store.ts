@@ -31,7 +31,7 @@ import {
   RECEIPT_COUNTER,
   formatReceiptNo,
 } from './journal-repository.js';
-import { MemberCache } from './member-cache.js';
+import { BULK_LOAD_INDEXES, MemberCache } from './member-cache.js';
 import { migrate } from './migrations.js';
 import { StoreError, toStoreError } from './store-error.js';
 
@@ -56,6 +56,10 @@ const WAL_CHECKPOINT_PAGES = 1000;
  * checkpoint at every chunk (each is ~1,000 pages) wrote them to the database file over and over.
  */
 const SNAPSHOT_WAL_CHECKPOINT_PAGES = 16_384;
+/** SQLite's default page cache (KiB when negative), restored after a snapshot. */
+const DEFAULT_CACHE_SIZE = -2000;
+/** Page cache while a snapshot is applied (KiB): the b-trees being filled and the index builds' sorter stay in memory. */
+const SNAPSHOT_CACHE_SIZE = -65_536;
 
 interface SnapshotProgress {
   snapshotId: string;
@@ -67,6 +71,8 @@ interface SnapshotProgress {
    * nothing to remove and skips scanning a million rows for it.
    */
   fresh?: boolean;
+  /** BULK_LOAD_INDEXES were dropped at chunk 0 (fresh caches) and are built by the last chunk. */
+  indexesDropped?: boolean;
 }
 
 const CARD_STATUS_AFTER: Partial<Record<CardEventBody['action'], CardRecord['status']>> = {
@@ -123,6 +129,10 @@ export class LocalStore {
       const mode = db.pragma('journal_mode', { simple: true });
       if (mode !== 'wal') throw new StoreError('STORE_IO', `journal_mode is ${String(mode)}, expected wal`);
       migrate(db);
+      // A snapshot into empty caches cut before its last chunk left its rows without these indexes;
+      // the next snapshot is not into empty caches and keeps them, so they are back from here on.
+      const present = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).pluck().all() as string[]);
+      for (const index of BULK_LOAD_INDEXES) if (!present.has(index.name)) db.exec(index.create);
       return new LocalStore(db, file, logger);
     } catch (error) {
       db?.close();
@@ -263,7 +273,11 @@ export class LocalStore {
    * cursor is adopted, in the same transaction.
    */
   applySnapshotChunk(chunk: SnapshotChunkBody): void {
-    if (chunk.index === 0) this.db.pragma(`wal_autocheckpoint = ${SNAPSHOT_WAL_CHECKPOINT_PAGES}`);
+    if (chunk.index === 0) {
+      this.db.pragma(`wal_autocheckpoint = ${SNAPSHOT_WAL_CHECKPOINT_PAGES}`);
+      this.db.pragma(`cache_size = ${SNAPSHOT_CACHE_SIZE}`);
+      this.db.pragma('temp_store = MEMORY');
+    }
     // A chunk before the last is committed without an fsync: lost at a power cut, it rolls back
     // with the progress row written in the same transaction, and the terminal, still without a
     // cursor, bootstraps again. The last chunk (the cursor) is fsynced, and with it the WAL
@@ -280,6 +294,8 @@ export class LocalStore {
       // Checkpointed now, as part of the bootstrap, rather than by the next sale's commit.
       this.db.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       this.db.pragma('wal_checkpoint(PASSIVE)');
+      this.db.pragma(`cache_size = ${DEFAULT_CACHE_SIZE}`);
+      this.db.pragma('temp_store = DEFAULT');
     }
     this.log.debug({ snapshotId: chunk.snapshotId, index: chunk.index, entity: chunk.entity, items: chunk.items.length }, 'snapshot chunk applied');
   }
@@ -289,7 +305,11 @@ export class LocalStore {
       let progress = this.readJson<SnapshotProgress>(KEY_SNAPSHOT);
       if (chunk.index === 0) {
         const fresh = this.db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM members) AND NOT EXISTS (SELECT 1 FROM cards) AND NOT EXISTS (SELECT 1 FROM catalogue)`).pluck().get() === 1;
-        progress = { snapshotId: chunk.snapshotId, nextIndex: 0, gen: this.journal.nextInTransaction(SYNC_GEN_COUNTER), fresh };
+        // Dropped in the transaction that writes the progress row: a cut before the last chunk
+        // leaves them missing until the store is opened again or the next snapshot starts.
+        const indexesDropped = fresh && !chunk.last;
+        for (const index of BULK_LOAD_INDEXES) this.db.exec(indexesDropped ? `DROP INDEX IF EXISTS ${index.name}` : index.create);
+        progress = { snapshotId: chunk.snapshotId, nextIndex: 0, gen: this.journal.nextInTransaction(SYNC_GEN_COUNTER), fresh, indexesDropped };
       } else if (!progress || progress.snapshotId !== chunk.snapshotId || progress.nextIndex !== chunk.index) {
         throw new StoreError(
           'SNAPSHOT_OUT_OF_ORDER',
@@ -307,6 +327,8 @@ export class LocalStore {
           this.db.prepare(`DELETE FROM barcodes WHERE sku IN (SELECT sku FROM catalogue WHERE gen < ?)`).run(gen);
           this.db.prepare(`DELETE FROM catalogue WHERE gen < ?`).run(gen);
         }
+        // Built over the whole snapshot once, in the transaction that adopts the cursor.
+        if (progress.indexesDropped) for (const index of BULK_LOAD_INDEXES) this.db.exec(index.create);
         this.putState.run(KEY_CURSOR, chunk.cursor);
         this.deleteState.run(KEY_SNAPSHOT);
       } else {
