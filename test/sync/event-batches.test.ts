@@ -50,14 +50,16 @@ class WatchedApplier extends SyncEventApplier {
     return super.apply(terminal, type, body);
   }
 
-  override async applyBatch(terminal: TerminalIdentity, events: readonly SyncEvent[]): Promise<ApplyOutcome[]> {
+  // Sessions submit their batches to the endpoint's group commit, which applies them as groups.
+  override async applyGroup(parts: ReadonlyArray<{ terminal: TerminalIdentity; events: readonly SyncEvent[] }>): Promise<ApplyOutcome[][]> {
     await this.passGate();
+    const size = parts.reduce((n, part) => n + part.events.length, 0);
     try {
-      const outcomes = await super.applyBatch(terminal, events);
-      this.batches.push({ size: events.length, failed: false });
+      const outcomes = await super.applyGroup(parts);
+      this.batches.push({ size, failed: false });
       return outcomes;
     } catch (error) {
-      this.batches.push({ size: events.length, failed: true });
+      this.batches.push({ size, failed: true });
       throw error;
     }
   }

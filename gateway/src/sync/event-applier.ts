@@ -161,40 +161,55 @@ export class SyncEventApplier {
    * registering one of them first) rolls the whole batch back and is thrown as is.
    */
   async applyBatch(terminal: TerminalIdentity, events: readonly SyncEvent[]): Promise<ApplyOutcome[]> {
-    for (const { type } of events) if (!isBatchable(type)) throw new RangeError(`${type} events cannot be applied in a batch`);
-    const ids = events.map(({ body }) => body.eventId);
-    const registered = await this.registeredAmong(syncDb(this.deps.gdb), terminal.merchantId, ids);
-    const todo = events.flatMap((event, i) => (registered.has(ids[i]!) ? [] : [i]));
-    const outcomes: ApplyOutcome[] = events.map(() => 'duplicate');
+    const [outcomes] = await this.applyGroup([{ terminal, events }]);
+    return outcomes!;
+  }
+
+  /**
+   * The batches of several sessions of one merchant in ONE transaction (group commit): the outcomes
+   * of each part, in order. All or nothing, like one batch: when it throws, each session falls back
+   * on its own. Sessions share hot rows (the merchant's points-issued account, a store's sales
+   * accounts), so one commit for many sessions is what lets ingest grow with the number of tills.
+   */
+  async applyGroup(parts: ReadonlyArray<{ terminal: TerminalIdentity; events: readonly SyncEvent[] }>): Promise<ApplyOutcome[][]> {
+    const merchantId = parts[0]?.terminal.merchantId;
+    if (merchantId === undefined) return [];
+    const entries = parts.flatMap(({ terminal, events }, part) => {
+      if (terminal.merchantId !== merchantId) throw new RangeError('a group holds the events of one merchant');
+      return events.map((event, index) => ({ terminal, event, part, index, eventId: event.body.eventId }));
+    });
+    for (const { event } of entries) if (!isBatchable(event.type)) throw new RangeError(`${event.type} events cannot be applied in a batch`);
+    const registered = await this.registeredAmong(syncDb(this.deps.gdb), merchantId, entries.map((e) => e.eventId));
+    const outcomes: ApplyOutcome[][] = parts.map(({ events }) => events.map(() => 'duplicate'));
+    const todo = entries.filter((e) => !registered.has(e.eventId));
     if (todo.length === 0) return outcomes;
-    for (const i of todo) {
-      const body = events[i]!.body as { storeId?: string; terminalId?: string };
-      if (body.storeId !== terminal.storeId || body.terminalId !== terminal.terminalId) throw new EventRejected(ids[i]!, 'event names another store or terminal');
+    for (const { terminal, event, eventId } of todo) {
+      const body = event.body as { storeId?: string; terminalId?: string };
+      if (body.storeId !== terminal.storeId || body.terminalId !== terminal.terminalId) throw new EventRejected(eventId, 'event names another store or terminal');
     }
-    const actor = systemActor(terminal.merchantId, terminal.storeId);
     let committed: LedgerTransactionMemo | undefined;
-    const outcomesOfBatch = await inTransaction(this.deps.gdb, async (trx) => {
+    const outcomesOfGroup = await inTransaction(this.deps.gdb, async (trx) => {
       // Per attempt: a retried transaction must not see what its rolled-back try created.
       const memo = (committed = new LedgerTransactionMemo(this.accountIds));
       const tx: Tx = { db: trx as unknown as SyncDb, ledger: this.deps.ledger.withTransaction(trx, memo), batch: { memo, growth: new Map(), referrers: new Map() } };
-      const done = await this.registeredAmong(tx.db, terminal.merchantId, todo.map((i) => ids[i]!));
-      await memo.prefetchUnusedKeys(trx, terminal.merchantId, todo.flatMap((i) => ledgerKeysOf(events[i]!)));
-      const result = [...outcomes];
-      for (const i of todo) {
-        // Registered meanwhile by another session, or the same event twice in this batch.
-        if (done.has(ids[i]!)) continue;
-        await this.applyEffects(terminal, actor, events[i]!.type, events[i]!.body, trx, tx);
-        done.add(ids[i]!);
-        result[i] = 'applied';
+      const done = await this.registeredAmong(tx.db, merchantId, todo.map((e) => e.eventId));
+      await memo.prefetchUnusedKeys(trx, merchantId, todo.flatMap((e) => ledgerKeysOf(e.event)));
+      const result = outcomes.map((o) => [...o]);
+      for (const { terminal, event, part, index, eventId } of todo) {
+        // Registered meanwhile by another session, or the same event twice in this group.
+        if (done.has(eventId)) continue;
+        await this.applyEffects(terminal, systemActor(merchantId, terminal.storeId), event.type, event.body, trx, tx);
+        done.add(eventId);
+        result[part]![index] = 'applied';
       }
-      for (const [memberId, growthDelta] of tx.batch!.growth) await this.addGrowth(tx.db, terminal.merchantId, memberId, growthDelta);
+      for (const [memberId, growthDelta] of tx.batch!.growth) await this.addGrowth(tx.db, merchantId, memberId, growthDelta);
       await memo.flush(trx);
       return result;
     });
-    // Committed now, so the accounts the batch created exist for good.
+    // Committed now, so the accounts the group created exist for good.
     if (this.accountIds.size > 100_000) this.accountIds.clear();
     for (const [key, id] of committed!.accountIds) this.accountIds.set(key, id);
-    return outcomesOfBatch;
+    return outcomesOfGroup;
   }
 
   private async registeredAmong(db: SyncDb, merchantId: string, eventIds: readonly string[]): Promise<Set<string>> {

@@ -29,6 +29,7 @@ import {
 } from '@pos/protocol';
 import type { Clock } from '../context.js';
 import { EventRejected, isBatchable, type SyncEvent, type SyncEventApplier } from './event-applier.js';
+import { GroupCommit } from './group-commit.js';
 import type { SnapshotBuilder } from './snapshot-builder.js';
 import { type ChangeFeed, cursorOf, cursorTime } from './change-feed.js';
 import type { TerminalKey, TerminalKeyService } from './terminal-keys.js';
@@ -72,10 +73,11 @@ export function attachSyncEndpoint(server: Server, options: SyncEndpointOptions)
   const log = (options.logger ?? pino({ level: 'silent' })).child({ module: 'gateway/sync' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const sessions = new Map<string, SyncSession>();
+  const groups = new GroupCommit(options.applier);
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '').split('?')[0] !== SYNC_PATH) return;
-    wss.handleUpgrade(req, socket, head, (ws) => new SyncSession(ws, options, log, sessions));
+    wss.handleUpgrade(req, socket, head, (ws) => new SyncSession(ws, options, log, sessions, groups));
   };
   server.on('upgrade', onUpgrade);
   const stopListening = options.keys.onRevoked((terminalId) => sessions.get(terminalId)?.markRevoked());
@@ -113,6 +115,7 @@ class SyncSession {
     private readonly options: SyncEndpointOptions,
     private readonly log: Logger,
     private readonly sessions: Map<string, SyncSession>,
+    private readonly groups: GroupCommit,
   ) {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 15_000;
     this.lastHeardAt = options.clock.nowMs();
@@ -261,7 +264,7 @@ class SyncSession {
   private async applyBatch(events: SyncEvent[]): Promise<void> {
     let outcomes;
     try {
-      outcomes = await this.options.applier.applyBatch(this.key!, events);
+      outcomes = await this.groups.submit(this.key!, events);
     } catch (error) {
       // Rolled back whole: one at a time decides which event is refused and what the others do.
       this.log.debug({ terminalId: this.key?.terminalId, events: events.length, err: error instanceof Error ? error.message : String(error) }, 'batch failed; applying its events one at a time');
