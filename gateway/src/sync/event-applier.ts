@@ -6,7 +6,8 @@
 // or not at all. Enrolments and card actions go through the member and card services, each
 // idempotent by state, and are registered after them. A registered event is acked as a duplicate
 // without touching anything.
-// Batches (applyBatch): several consecutive events of one session in ONE transaction, each with the
+// Batches (applyBatch, and applyGroup for the batches of several sessions, see group-commit.ts):
+// several consecutive events of a session in ONE transaction, each with the
 // same effects and registration as alone, so a batch commits whole or not at all; the caller falls
 // back to one at a time when a batch fails, which decides refusals exactly as before. Inside a batch
 // the rows and balance changes are held by the ledger's LedgerTransactionMemo and written at its end

@@ -63,7 +63,8 @@ export interface SyncClientOptions {
 const SEQ_BLOCK = 1000;
 
 const DEFAULTS = {
-  maxEventsInFlight: 200,
+  // The gateway's welcome may lower it; see DEFAULT_EVENTS_IN_FLIGHT in the gateway's sync endpoint.
+  maxEventsInFlight: 500,
   ackTimeoutMs: 10_000,
   handshakeTimeoutMs: 10_000,
   initialReconnectDelayMs: 250,
