@@ -117,31 +117,34 @@ try {
     console.log(`  target all acked ≤ ${TARGET_ACKED_MS / 1000} s → ${a.median <= TARGET_ACKED_MS ? 'PASS' : `MISS (median ${(a.median / 1000).toFixed(1)} s, ${(a.median / TARGET_ACKED_MS).toFixed(1)}× the target)`}`);
   }
 
-  const seedStart = Date.now();
-  await cloneMembers(pgc, { merchantId: fleet.merchant.merchantId, templateMemberId: t.memberId, templateCardNo: t.cardNo, count: MEMBERS });
-  console.log(`seeded ${MEMBERS.toLocaleString()} members and cards (INSERT … SELECT generate_series) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-  const boots: number[] = [];
-  const rss: number[] = [];
-  const peak: number[] = [];
-  for (let run = 0; run < BOOT_RUNS; run += 1) {
-    const nt = fleet.terminals[1 + run]!;
-    const bootFile = join(dir, `new-till-${run}.db`);
-    const r = terminal(['bootstrap', bootFile, gateway.syncUrl, nt.terminalId, nt.secret]);
-    if (!r.complete) console.log(`  run ${run + 1}: the snapshot was not applied at the ${DEADLINE_MS / 1000} s deadline (${r.members!.toLocaleString()} members, ${r.cards!.toLocaleString()} cards so far; extrapolated below)`);
-    // Extrapolated over members and cards (one card each), which the snapshot sends one after the other.
-    const total = 2 * (MEMBERS + fleet.terminals.length);
-    boots.push(r.complete ? r.bootMs! : (r.bootMs! * total) / Math.max(1, r.members! + r.cards!));
-    rss.push(r.rssKb! / 1024);
-    peak.push(r.maxRssKb! / 1024);
-    console.log(`  run ${run + 1}: bootstrap of ${r.members!.toLocaleString()} members and ${r.cards!.toLocaleString()} cards in ${(r.bootMs! / 1000).toFixed(1)} s; RSS after ${(r.rssKb! / 1024).toFixed(0)} MiB, peak ${(r.maxRssKb! / 1024).toFixed(0)} MiB; ${loadAverage()}`);
-    if (r.complete && r.members! < MEMBERS) failed = true;
-    rmSync(bootFile, { force: true });
+  // BENCH_BOOT_RUNS=0 measures only the catch-up.
+  if (BOOT_RUNS > 0) {
+    const seedStart = Date.now();
+    await cloneMembers(pgc, { merchantId: fleet.merchant.merchantId, templateMemberId: t.memberId, templateCardNo: t.cardNo, count: MEMBERS });
+    console.log(`seeded ${MEMBERS.toLocaleString()} members and cards (INSERT … SELECT generate_series) in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+    const boots: number[] = [];
+    const rss: number[] = [];
+    const peak: number[] = [];
+    for (let run = 0; run < BOOT_RUNS; run += 1) {
+      const nt = fleet.terminals[1 + run]!;
+      const bootFile = join(dir, `new-till-${run}.db`);
+      const r = terminal(['bootstrap', bootFile, gateway.syncUrl, nt.terminalId, nt.secret]);
+      if (!r.complete) console.log(`  run ${run + 1}: the snapshot was not applied at the ${DEADLINE_MS / 1000} s deadline (${r.members!.toLocaleString()} members, ${r.cards!.toLocaleString()} cards so far; extrapolated below)`);
+      // Extrapolated over members and cards (one card each), which the snapshot sends one after the other.
+      const total = 2 * (MEMBERS + fleet.terminals.length);
+      boots.push(r.complete ? r.bootMs! : (r.bootMs! * total) / Math.max(1, r.members! + r.cards!));
+      rss.push(r.rssKb! / 1024);
+      peak.push(r.maxRssKb! / 1024);
+      console.log(`  run ${run + 1}: bootstrap of ${r.members!.toLocaleString()} members and ${r.cards!.toLocaleString()} cards in ${(r.bootMs! / 1000).toFixed(1)} s; RSS after ${(r.rssKb! / 1024).toFixed(0)} MiB, peak ${(r.maxRssKb! / 1024).toFixed(0)} MiB; ${loadAverage()}`);
+      if (r.complete && r.members! < MEMBERS) failed = true;
+      rmSync(bootFile, { force: true });
+    }
+    const b = summarize(boots);
+    console.log(`bootstrap (new terminal)   ${formatSummary(summarize(boots.map((ms) => ms / 1000)), 's', 1)}`);
+    console.log(`terminal RSS after         ${formatSummary(summarize(rss), 'MiB', 0)}`);
+    console.log(`terminal peak RSS          ${formatSummary(summarize(peak), 'MiB', 0)}`);
+    console.log(`  target bootstrap ≤ ${TARGET_BOOT_MS / 1000} s → ${b.median <= TARGET_BOOT_MS ? 'PASS' : `MISS (median ${(b.median / 1000).toFixed(1)} s, ${(b.median / TARGET_BOOT_MS).toFixed(1)}× the target)`}`);
   }
-  const b = summarize(boots);
-  console.log(`bootstrap (new terminal)   ${formatSummary(summarize(boots.map((ms) => ms / 1000)), 's', 1)}`);
-  console.log(`terminal RSS after         ${formatSummary(summarize(rss), 'MiB', 0)}`);
-  console.log(`terminal peak RSS          ${formatSummary(summarize(peak), 'MiB', 0)}`);
-  console.log(`  target bootstrap ≤ ${TARGET_BOOT_MS / 1000} s → ${b.median <= TARGET_BOOT_MS ? 'PASS' : `MISS (median ${(b.median / 1000).toFixed(1)} s, ${(b.median / TARGET_BOOT_MS).toFixed(1)}× the target)`}`);
 } catch (error) {
   failed = true;
   console.error(error);
