@@ -36,6 +36,9 @@ describe.each(DIALECTS)('snapshot pages on %s', (dialect) => {
         { merchant_id: m, id: 'lot-b', member_id: ids[1]!, points_earned: 50, points_remaining: 40, expires_on: '2027-12-31', transaction_id: 't1', created_at: 1 },
         { merchant_id: m, id: 'lot-a', member_id: ids[1]!, points_earned: 30, points_remaining: 30, expires_on: null, transaction_id: 't2', created_at: 2 },
         { merchant_id: m, id: 'lot-c', member_id: ids[1]!, points_earned: 10, points_remaining: 0, expires_on: null, transaction_id: 't3', created_at: 3 },
+        // Same expiry day as lot-b: sent as one lot of 40 + 15, named by the older id.
+        { merchant_id: m, id: 'lot-d', member_id: ids[1]!, points_earned: 15, points_remaining: 15, expires_on: '2027-12-31', transaction_id: 't4', created_at: 4 },
+        { merchant_id: m, id: 'lot-e', member_id: ids[1]!, points_earned: 5, points_remaining: 5, expires_on: '2027-06-30', transaction_id: 't5', created_at: 5 },
       ])
       .execute();
     await db
@@ -104,7 +107,8 @@ describe.each(DIALECTS)('snapshot pages on %s', (dialect) => {
     expect(byId.get(ids[0]!)!.storedValue).toEqual({ principalFen: 0, bonusFen: 0 });
     expect(byId.get(ids[1]!)!.pointsLots).toEqual([
       { lotId: 'lot-a', points: 30, expiresOn: null },
-      { lotId: 'lot-b', points: 40, expiresOn: '2027-12-31' },
+      { lotId: 'lot-b', points: 55, expiresOn: '2027-12-31' },
+      { lotId: 'lot-e', points: 5, expiresOn: '2027-06-30' },
     ]);
     expect(byId.get(ids[4]!)!.flags).toEqual(['overdraft']);
     expect(byId.get(ids[5]!)!.coupons!.map((c) => c.code)).toEqual(['C-soon', 'C-late']);

@@ -179,12 +179,17 @@ export class SnapshotBuilder {
         .where((eb) => inScope(eb, 'cards.member_id', scope))
         .where('cards.status', 'in', ['active', 'lost', 'frozen'])
         .execute(),
+      // One lot per expiry day, named by its oldest lot: each sale earns a lot, so a regular's record
+      // grew by a lot per purchase (the engine takes at most 1,000), and every delta of that member
+      // re-sent them all to every till. The till only needs how many points expire when; it spends
+      // them by expiry day, then lot id, which the grouping keeps.
       db
         .selectFrom('points_lots')
-        .select(['id', 'member_id', 'points_remaining', 'expires_on'])
+        .select((eb) => ['member_id', 'expires_on', eb.fn.min<string>('id').as('id'), eb.fn.sum<string>('points_remaining').as('points_remaining')])
         .where('merchant_id', '=', merchantId)
         .where((eb) => inScope(eb, 'member_id', scope))
         .where('points_remaining', '>', 0)
+        .groupBy(['member_id', 'expires_on'])
         .orderBy('id')
         .execute(),
       db
