@@ -116,6 +116,7 @@ export class JournalRepository {
   private readonly selectRefunds: Statement;
   private readonly selectJournal: Statement;
   private readonly selectOutbox: Statement;
+  private readonly selectOutboxAfter: Statement;
   private readonly countOutbox: Statement;
   private readonly countJournal: Statement;
   private readonly attemptOutbox: Statement;
@@ -152,6 +153,9 @@ export class JournalRepository {
     );
     this.selectOutbox = db.prepare(
       `SELECT position, event_id, type, body, created_at, attempts, last_attempt_at FROM outbox ORDER BY position LIMIT ?`,
+    );
+    this.selectOutboxAfter = db.prepare(
+      `SELECT position, event_id, type, body, created_at, attempts, last_attempt_at FROM outbox WHERE position > ? ORDER BY position LIMIT ?`,
     );
     this.countOutbox = db.prepare(`SELECT count(*) FROM outbox`).pluck();
     this.countJournal = db.prepare(`SELECT count(*) FROM journal`).pluck();
@@ -237,7 +241,16 @@ export class JournalRepository {
 
   /** The oldest outbox entries, in commit order, at most `limit` (≤ MAX_OUTBOX_BATCH). */
   pendingOutbox(limit: number): OutboxEntry[] {
-    const rows = this.selectOutbox.all(Math.min(Math.max(1, limit), MAX_OUTBOX_BATCH)) as {
+    return this.outboxRows(this.selectOutbox.all(Math.min(Math.max(1, limit), MAX_OUTBOX_BATCH)));
+  }
+
+  /** Outbox entries after outbox position `afterPosition`, in commit order, at most `limit` (≤ MAX_OUTBOX_BATCH). */
+  pendingOutboxAfter(afterPosition: number, limit: number): OutboxEntry[] {
+    return this.outboxRows(this.selectOutboxAfter.all(afterPosition, Math.min(Math.max(1, limit), MAX_OUTBOX_BATCH)));
+  }
+
+  private outboxRows(all: unknown[]): OutboxEntry[] {
+    const rows = all as {
       position: number;
       event_id: string;
       type: JournaledType;

@@ -20,7 +20,7 @@ import {
   openFrame,
   signAndEncodeFrame,
 } from '@pos/protocol';
-import { effectOf } from '../store/index.js';
+import { type MemberEffect, effectOf } from '../store/index.js';
 import { effectsByMember, withAckedEffect } from './acked-effect.js';
 import type { SyncStore } from './sync-store.js';
 
@@ -98,8 +98,15 @@ export class SyncClient {
   private inFlightLimit: number;
   /** eventId → terminal time it was last sent on this connection. */
   private readonly inFlight = new Map<string, number>();
-  /** Events sent on this connection, not yet acked → the member they concern (for folding acks). */
-  private readonly sentMember = new Map<string, string | null>();
+  /** Events sent on this connection, not yet acked → their effect on their member (folded at the ack). */
+  private readonly sentEffects = new Map<string, MemberEffect>();
+  /**
+   * Outbox position of the newest event sent on this connection: the next pump reads only after it.
+   * Reset whenever sent events leave `inFlight` unacked (new connection, ack timeout), so they go again.
+   * (Reading the whole in-flight window again at every ack cost a catching-up till ~20 outbox rows
+   * parsed per event.)
+   */
+  private sentThrough = 0;
   /** Sent events whose member's record arrived after they were sent: it may already include them. */
   private readonly maybeInRecord = new Set<string>();
   /** Events the gateway refused on this connection; retried on the next one, never dropped. */
@@ -169,7 +176,8 @@ export class SyncClient {
     this.welcomed = false;
     this.inFlight.clear();
     this.parked.clear();
-    this.sentMember.clear();
+    this.sentEffects.clear();
+    this.sentThrough = 0;
     this.maybeInRecord.clear();
     const socket = new WebSocket(this.options.url, { ...this.options.webSocketOptions, handshakeTimeout: this.options.handshakeTimeoutMs });
     this.socket = socket;
@@ -294,7 +302,7 @@ export class SyncClient {
         this.foldApplied(frame.body.acks.filter((a) => a.outcome === 'applied' && !this.maybeInRecord.has(a.eventId)).map((a) => a.eventId));
         this.options.store.journal.ack(ids);
         for (const id of ids) {
-          this.sentMember.delete(id);
+          this.sentEffects.delete(id);
           this.maybeInRecord.delete(id);
         }
         for (const id of ids) this.inFlight.delete(id);
@@ -338,9 +346,9 @@ export class SyncClient {
    * causes brings a newer record (live push) or the next session's snapshot does.
    */
   private noteMemberRecords(memberIds: readonly string[]): void {
-    if (this.sentMember.size === 0) return;
+    if (this.sentEffects.size === 0) return;
     const arrived = new Set(memberIds);
-    for (const [eventId, memberId] of this.sentMember) if (memberId && arrived.has(memberId)) this.maybeInRecord.add(eventId);
+    for (const [eventId, { memberId }] of this.sentEffects) if (memberId && arrived.has(memberId)) this.maybeInRecord.add(eventId);
   }
 
   /** Moves the effect of just-applied events from the outbox sum into the cached member records. */
@@ -348,12 +356,21 @@ export class SyncClient {
     const store = this.options.store;
     const cursor = store.cursor();
     if (eventIds.length === 0 || cursor === null) return;
-    const wanted = new Set(eventIds);
-    // Acked events are among the oldest in the outbox: the in-flight and parked ones come first.
-    const limit = Math.min(store.journal.outboxSize(), this.inFlight.size + this.parked.size + eventIds.length + this.inFlightLimit);
-    const acked = store.journal.pendingOutbox(limit).filter((e) => wanted.has(e.eventId));
+    // Effects of events sent on this connection are known; others (sent before a restart) are read back.
+    const effects: MemberEffect[] = [];
+    const wanted = new Set<string>();
+    for (const id of eventIds) {
+      const effect = this.sentEffects.get(id);
+      if (effect) effects.push(effect);
+      else wanted.add(id);
+    }
+    if (wanted.size > 0) {
+      // Acked events are among the oldest in the outbox: the in-flight and parked ones come first.
+      const limit = Math.min(store.journal.outboxSize(), this.inFlight.size + this.parked.size + eventIds.length + this.inFlightLimit);
+      for (const e of store.journal.pendingOutbox(limit)) if (wanted.has(e.eventId)) effects.push(effectOf(e.type, e.body));
+    }
     const updated = [];
-    for (const [memberId, effect] of effectsByMember(acked.map((e) => effectOf(e.type, e.body)))) {
+    for (const [memberId, effect] of effectsByMember(effects)) {
       const cached = store.members.member(memberId);
       if (cached) updated.push(withAckedEffect(cached, effect));
     }
@@ -396,6 +413,7 @@ export class SyncClient {
       }
     }
     if (overdue > 0) {
+      this.sentThrough = 0;
       this.log.info({ overdue }, 'resending unacked events');
       this.pump();
     }
@@ -408,7 +426,9 @@ export class SyncClient {
     try {
       const room = this.inFlightLimit - this.inFlight.size;
       if (room <= 0) return;
-      const candidates = this.options.store.journal.pendingOutbox(this.inFlight.size + this.parked.size + room);
+      // Past sentThrough nothing is in flight or parked, except right after a reset to 0.
+      const skip = this.sentThrough === 0 ? this.inFlight.size + this.parked.size : 0;
+      const candidates = this.options.store.journal.pendingOutboxAfter(this.sentThrough, skip + room);
       const toSend = candidates.filter((e) => !this.inFlight.has(e.eventId) && !this.parked.has(e.eventId)).slice(0, room);
       if (toSend.length === 0) return;
       const now = this.clock();
@@ -416,7 +436,8 @@ export class SyncClient {
       for (const event of toSend) {
         if (!this.send(event.type, event.body as never)) break;
         this.inFlight.set(event.eventId, now);
-        if (!this.sentMember.has(event.eventId)) this.sentMember.set(event.eventId, effectOf(event.type, event.body).memberId);
+        this.sentThrough = Math.max(this.sentThrough, event.position);
+        if (!this.sentEffects.has(event.eventId)) this.sentEffects.set(event.eventId, effectOf(event.type, event.body));
         sent.push(event.eventId);
       }
       if (sent.length > 0) this.options.store.journal.recordAttempt(sent, new Date(now).toISOString());

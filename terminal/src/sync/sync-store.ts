@@ -3,6 +3,8 @@
 import type { DeltaBody, EventMessageType, MemberRecord, RuleSetRecord, SnapshotChunkBody } from '@pos/protocol';
 
 export interface PendingEvent {
+  /** Commit order in the outbox; increases with every commit. */
+  position: number;
   eventId: string;
   type: EventMessageType;
   body: unknown;
@@ -17,6 +19,8 @@ export interface SyncStore {
   readonly journal: {
     /** Oldest unacked events first, at most `limit`. */
     pendingOutbox(limit: number): PendingEvent[];
+    /** Unacked events after outbox position `afterPosition`, oldest first, at most `limit`. */
+    pendingOutboxAfter(afterPosition: number, limit: number): PendingEvent[];
     outboxSize(): number;
     recordAttempt(eventIds: readonly string[], attemptedAt: string): void;
     /** Deletes acked events from the outbox; the journal keeps them. */

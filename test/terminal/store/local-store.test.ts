@@ -93,6 +93,11 @@ describe('local store', () => {
     expect(store.journal.ack([ids[1]!, ids[0]!, newId(T0_MS)])).toBe(2);
     expect(store.journal.ack([ids[0]!])).toBe(0); // a duplicate ack is harmless
     expect(store.journal.pendingOutbox(10).map((e) => e.eventId)).toEqual([ids[2], ids[3]]);
+    // The sync client reads only past what it has sent.
+    const [third, fourth] = store.journal.pendingOutbox(10);
+    expect(store.journal.pendingOutboxAfter(third!.position, 10).map((e) => e.eventId)).toEqual([ids[3]]);
+    expect(store.journal.pendingOutboxAfter(0, 1).map((e) => e.eventId)).toEqual([ids[2]]);
+    expect(store.journal.pendingOutboxAfter(fourth!.position, 10)).toEqual([]);
     expect(store.journal.journalSize()).toBe(4);
     expect(store.journal.journalAfter(0, 10).map((e) => e.eventId)).toEqual(ids);
   });
