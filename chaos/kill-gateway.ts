@@ -8,8 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../gateway/src/db/database.js';
-import { checkLedger } from '../gateway/src/ledger/ledger-check.js';
-import { syncDb } from '../gateway/src/sync/sync-tables.js';
 import { LocalStore } from '../terminal/src/store/index.js';
 import { SyncClient } from '../terminal/src/sync/index.js';
 import { seedFleet } from '../bench/support/fleet.js';
@@ -18,7 +16,7 @@ import { type GatewayProcess, startGatewayProcess } from '../bench/support/proce
 import { seededRandom } from '../test/support/fault-proxy.js';
 import { waitFor } from '../test/sync/sync-stack.js';
 import { saleDraft } from '../test/terminal/store/fixtures/records.js';
-import { invariant, scenario, sleep } from './support.js';
+import { checkFleetExactlyOnce, closeTills, invariant, scenario, sleep } from './support.js';
 
 const SALES = Number(process.env.CHAOS_SALES ?? 1_000);
 const TILLS = 3;
@@ -72,25 +70,9 @@ await scenario(`kill -9 of the gateway during ${SALES} sales (gateway child proc
       await waitFor('every outbox to drain', () => tills.every((t) => t.store.journal.outboxSize() === 0), 180_000);
       console.log(`  ${dialect}: ${SALES} sales over ${((Date.now() - start) / 1000).toFixed(0)} s, gateway killed ${kills} times`);
       invariant(`${dialect}: the gateway was killed during the sales (${KILLS} times)`, kills === KILLS, `${kills}`);
-      const rows = await syncDb(gdb).selectFrom('sync_events').select(['terminal_id', 'event_id']).where('type', '=', 'saleCommitted').execute();
-      let lost = 0;
-      for (const till of tills) {
-        const journaled = till.store.journal.journalAfter(0, 100_000).filter((e) => e.type === 'saleCommitted').map((e) => e.eventId);
-        const registered = rows.filter((r) => r.terminal_id === till.t.terminalId).map((r) => r.event_id);
-        const set = new Set(registered);
-        lost += journaled.filter((id) => !set.has(id)).length;
-        const balance = await fleet.services.ledger.balanceOf(fleet.merchant.merchantId, till.t.cardNo);
-        const points = await fleet.services.ledger.pointsOf(fleet.merchant.merchantId, till.t.memberId);
-        invariant(`${dialect}: ${till.t.terminalId.slice(-6)}: registered = journaled (${journaled.length}), none twice`, registered.length === journaled.length && set.size === registered.length && journaled.every((id) => set.has(id)));
-        invariant(`${dialect}: ${till.t.terminalId.slice(-6)}: balance and points equal its sales`, balance.principalFen + balance.bonusFen === RECHARGE_FEN - journaled.length * SALE_FEN && points === journaled.length * POINTS_PER_SALE);
-      }
-      invariant(`${dialect}: 0 lost, ${SALES} registered`, lost === 0 && rows.length === SALES, `${rows.length} registered, ${lost} lost`);
-      invariant(`${dialect}: ledger check`, (await checkLedger(gdb, fleet.merchant.merchantId)).ok);
+      await checkFleetExactlyOnce(gdb, fleet, tills, { sales: SALES, rechargeFen: RECHARGE_FEN, saleFen: SALE_FEN, pointsPerSale: POINTS_PER_SALE, label: dialect });
     } finally {
-      for (const till of tills) {
-        await till.client.stop();
-        till.store.close();
-      }
+      await closeTills(tills);
       await gateway.stop();
       await gdb.close();
       await pgDb?.drop();

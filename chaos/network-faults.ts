@@ -11,7 +11,7 @@ import { SyncClient } from '../terminal/src/sync/index.js';
 import { type FaultRates, NO_FAULTS, seededRandom, startFaultProxy } from '../test/support/fault-proxy.js';
 import { openSyncStack, waitFor } from '../test/sync/sync-stack.js';
 import { saleDraft } from '../test/terminal/store/fixtures/records.js';
-import { invariant, scenario, sleep } from './support.js';
+import { closeTills, invariant, scenario, sleep } from './support.js';
 
 const SALES = Number(process.env.CHAOS_SALES ?? 1_000);
 const PARTITION_MS = Number(process.env.CHAOS_PARTITION_MS ?? 120_000);
@@ -91,10 +91,7 @@ async function run(dialect: 'sqlite' | 'postgres', mode: 'faults' | 'partition')
     invariant(`${dialect}: stored value and points equal the sales`, (await stack.balanceFen()) === balanceBefore - sold.length * SALE_FEN && (await stack.points()) === pointsBefore + sold.length * POINTS_PER_SALE);
     invariant(`${dialect}: ledger check`, (await checkLedger(stack.fx.gdb, stack.merchant.merchantId)).ok);
   } finally {
-    for (const till of tills) {
-      await till.client.stop();
-      till.store.close();
-    }
+    await closeTills(tills);
     await proxy.close();
     await stack.close();
   }

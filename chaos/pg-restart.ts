@@ -11,8 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { openDatabase } from '../gateway/src/db/database.js';
-import { checkLedger } from '../gateway/src/ledger/ledger-check.js';
-import { syncDb } from '../gateway/src/sync/sync-tables.js';
 import { LocalStore } from '../terminal/src/store/index.js';
 import { SyncClient } from '../terminal/src/sync/index.js';
 import { seedFleet } from '../bench/support/fleet.js';
@@ -21,7 +19,7 @@ import { startGatewayProcess } from '../bench/support/processes.js';
 import { seededRandom } from '../test/support/fault-proxy.js';
 import { waitFor } from '../test/sync/sync-stack.js';
 import { saleDraft } from '../test/terminal/store/fixtures/records.js';
-import { invariant, scenario, sleep } from './support.js';
+import { checkFleetExactlyOnce, closeTills, invariant, scenario, sleep } from './support.js';
 
 const [VERSION, CLUSTER] = (process.env.CHAOS_PG_CLUSTER ?? '15/chaos').split('/') as [string, string];
 const PORT = Number(process.env.CHAOS_PG_PORT ?? 55433);
@@ -83,23 +81,9 @@ await scenario(`PostgreSQL restarted ${RESTARTS}× under load (${SALES} sales, p
     console.log(`  ${SALES} sales in ${((Date.now() - start) / 1000).toFixed(0)} s; PostgreSQL restarted ${restarts.length}× (${restarts.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')} each)`);
     invariant('the gateway process survived the restarts', gateway.proc.exitCode === null && gateway.proc.signalCode === null);
     invariant(`the database was restarted ${RESTARTS}× during the sales`, restarts.length === RESTARTS);
-    const rows = await syncDb(gdb).selectFrom('sync_events').select(['terminal_id', 'event_id']).where('type', '=', 'saleCommitted').execute();
-    for (const till of tills) {
-      const journaled = till.store.journal.journalAfter(0, 1000).filter((e) => e.type === 'saleCommitted').map((e) => e.eventId);
-      const registered = rows.filter((r) => r.terminal_id === till.t.terminalId).map((r) => r.event_id);
-      const set = new Set(registered);
-      const balance = await fleet.services.ledger.balanceOf(fleet.merchant.merchantId, till.t.cardNo);
-      const points = await fleet.services.ledger.pointsOf(fleet.merchant.merchantId, till.t.memberId);
-      invariant(`${till.t.terminalId.slice(-6)}: registered = journaled (${journaled.length}), none twice`, registered.length === journaled.length && set.size === registered.length && journaled.every((id) => set.has(id)));
-      invariant(`${till.t.terminalId.slice(-6)}: balance and points equal its sales`, balance.principalFen + balance.bonusFen === RECHARGE_FEN - journaled.length * SALE_FEN && points === journaled.length * POINTS_PER_SALE);
-    }
-    invariant(`0 lost: ${SALES} registered`, rows.length === SALES, `${rows.length}`);
-    invariant('ledger check', (await checkLedger(gdb, fleet.merchant.merchantId)).ok);
+    await checkFleetExactlyOnce(gdb, fleet, tills, { sales: SALES, rechargeFen: RECHARGE_FEN, saleFen: SALE_FEN, pointsPerSale: POINTS_PER_SALE });
   } finally {
-    for (const till of tills) {
-      await till.client.stop();
-      till.store.close();
-    }
+    await closeTills(tills);
     await gateway.stop();
     await gdb.close();
     await db.drop();
