@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import { canonicalJson, newId } from '@pos/protocol';
-import { auditRow, writeAudit, type AuditEntry } from '../audit/audit-log.js';
+import { auditRow, type AuditEntry } from '../audit/audit-log.js';
 import { activeRules } from '../rules/active-rule-set.js';
 import { findCardByNo, familyRoot, storedValueOwner, type CardRow } from '../cards/card-repository.js';
 import type { Actor, Clock } from '../context.js';
@@ -202,16 +202,23 @@ export class LedgerTransactionMemo {
       }
     }
     this.pendingDeltas.clear();
-    const db = trx as unknown as Kysely<Record<string, object>>;
-    for (const [table, waiting] of this.deferred) {
-      if (waiting.length === 0) continue;
-      const rows = waiting.splice(0);
-      // Under both dialects' bind-parameter limits (SQLite 32,766) whatever the table's width.
-      const perInsert = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
-      for (let i = 0; i < rows.length; i += perInsert) await db.insertInto(table).values(rows.slice(i, i + perInsert)).execute();
-    }
+    for (const [table, waiting] of this.deferred) await insertInChunks(trx, table, waiting.splice(0));
     this.pendingKeys.clear();
   }
+}
+
+/** Multi-row inserts under both dialects' bind-parameter limits (SQLite 32,766), whatever the table's width. */
+async function insertInChunks(trx: Kysely<GatewayDatabase>, table: string, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const db = trx as unknown as Kysely<Record<string, object>>;
+  const perInsert = Math.max(1, Math.floor(30_000 / Object.keys(rows[0]!).length));
+  for (let i = 0; i < rows.length; i += perInsert) await db.insertInto(table).values(rows.slice(i, i + perInsert)).execute();
+}
+
+/** Rows for one of DEFERRED_TABLES: held by `memo` until its flush inside a batch, else inserted now. */
+export async function insertNowOrDefer(trx: Kysely<GatewayDatabase>, memo: LedgerTransactionMemo | undefined, table: DeferredTable, rows: readonly object[]): Promise<void> {
+  if (memo) memo.defer(table, rows);
+  else await insertInChunks(trx, table, rows);
 }
 
 export class LedgerService {
@@ -325,10 +332,7 @@ export class LedgerService {
           delta.set(p.from, (delta.get(p.from) ?? 0) - p.amount);
           delta.set(p.to, (delta.get(p.to) ?? 0) + p.amount);
         }
-        if (rows.length > 0) {
-          if (memo) memo.defer('postings', rows);
-          else await trx.insertInto('postings').values(rows).execute();
-        }
+        await insertNowOrDefer(trx, memo, 'postings', rows);
         // One update per account with its net change: the same sums as per posting, fewer statements.
         // An account whose net change is 0 keeps the balance it had, which was not negative.
         for (const [accountId, change] of delta) {
@@ -358,8 +362,7 @@ export class LedgerService {
         else await trx.updateTable('ledger_transactions').set(completed).where('merchant_id', '=', merchantId).where('id', '=', transactionId).execute();
         if (outcome.audit) {
           const entry = { action: `ledger.${op.kind}`, ...outcome.audit };
-          if (memo) memo.defer('audit_log', [auditRow(actor, nowMs, entry)]);
-          else await writeAudit(trx, actor, nowMs, entry);
+          await insertNowOrDefer(trx, memo, 'audit_log', [auditRow(actor, nowMs, entry)]);
         }
         return result;
       });
@@ -801,8 +804,7 @@ export class LedgerService {
   }
 
   private async insertLot(trx: Trx, row: Insertable<GatewayDatabase['points_lots']>): Promise<void> {
-    if (this.memo) this.memo.defer('points_lots', [row]);
-    else await trx.insertInto('points_lots').values(row).execute();
+    await insertNowOrDefer(trx as Kysely<GatewayDatabase>, this.memo, 'points_lots', [row]);
   }
 
   private async usableLots(trx: Trx, merchantId: string, memberId: string, today: string) {

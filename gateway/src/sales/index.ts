@@ -1,3 +1,3 @@
 export * from './sales-tables.js';
 export { salesDb } from './sales-db.js';
-export { recordRefundFacts, recordSaleFacts, localHourOf } from './sales-facts.js';
+export { localHourOf } from './sales-facts.js';

@@ -90,10 +90,3 @@ export async function insertSaleFacts(db: Kysely<SalesDatabase>, rows: { sale: S
   }
 }
 
-export async function recordSaleFacts(db: Kysely<SalesDatabase>, source: FactSource, sale: SaleCommittedBody): Promise<void> {
-  await insertSaleFacts(db, saleFactRows(source, sale));
-}
-
-export async function recordRefundFacts(db: Kysely<SalesDatabase>, source: FactSource, refund: SaleRefundedBody): Promise<void> {
-  await db.insertInto('sales').values(refundFactRow(source, refund)).execute();
-}

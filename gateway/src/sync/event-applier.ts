@@ -33,14 +33,13 @@ import type { Kysely } from 'kysely';
 import { type GatewayDb, inTransaction, isUniqueViolation } from '../db/database.js';
 import type { GatewayDatabase } from '../db/schema.js';
 import { GatewayError } from '../errors.js';
-import { LedgerTransactionMemo, type LedgerService } from '../ledger/ledger-service.js';
+import { LedgerTransactionMemo, type LedgerService, insertNowOrDefer } from '../ledger/ledger-service.js';
 import { PointsValidityCache } from '../rules/points-validity-cache.js';
 import type { MemberService } from '../members/member-service.js';
-import { insertSaleFacts, refundFactRow, saleFactRows } from '../sales/sales-facts.js';
+import { refundFactRow, saleFactRows } from '../sales/sales-facts.js';
 import { recordShiftClosed } from '../fuel/fuel-shifts.js';
 import type { FuelDatabase } from '../fuel/fuel-tables.js';
 import { applySaleMarketing } from '../marketing/sale-marketing.js';
-import type { SalesDatabase } from '../sales/sales-tables.js';
 import { syncDb } from './sync-tables.js';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
@@ -240,8 +239,8 @@ export class SyncEventApplier {
       const sale = body as SaleCommittedBody;
       await this.applySale(tx, actor, sale);
       const facts = saleFactRows(terminal, sale);
-      if (tx.batch) tx.batch.memo.defer('sales', [facts.sale]).defer('sale_lines', facts.lines);
-      else await insertSaleFacts(trx as unknown as Kysely<SalesDatabase>, facts);
+      await insertNowOrDefer(trx, tx.batch?.memo, 'sales', [facts.sale]);
+      await insertNowOrDefer(trx, tx.batch?.memo, 'sale_lines', facts.lines);
       // Coupons redeemed and the referral reward of a first purchase, in this same transaction.
       const beforeSalesRead = async () => tx.batch?.memo.flush(trx);
       await applySaleMarketing({ trx, ledger: tx.ledger, nowMs: () => this.deps.clock.nowMs(), log: this.log, beforeSalesRead, ...(tx.batch ? { referrers: tx.batch.referrers } : {}) }, actor, sale);
@@ -250,8 +249,7 @@ export class SyncEventApplier {
     } else if (type === 'saleRefunded') {
       const refund = body as SaleRefundedBody;
       await this.applyRefund(tx, actor, refund);
-      if (tx.batch) tx.batch.memo.defer('sales', [refundFactRow(terminal, refund)]);
-      else await (trx as unknown as Kysely<SalesDatabase>).insertInto('sales').values(refundFactRow(terminal, refund)).execute();
+      await insertNowOrDefer(trx, tx.batch?.memo, 'sales', [refundFactRow(terminal, refund)]);
       growthDelta = -refund.growthReversed;
       memberId = refund.memberId;
     } else if (type === 'rechargeCommitted') {
@@ -261,9 +259,7 @@ export class SyncEventApplier {
       await recordShiftClosed(trx as unknown as Kysely<FuelDatabase>, terminal, body as ShiftClosedBody);
     }
     // pumpTransaction: recorded in the register only; the money moves with the sale that settles it.
-    const row = this.registerRow(terminal, type, body);
-    if (tx.batch) tx.batch.memo.defer('sync_events', [row]);
-    else await tx.db.insertInto('sync_events').values(row).execute();
+    await insertNowOrDefer(trx, tx.batch?.memo, 'sync_events', [this.registerRow(terminal, type, body)]);
     if (growthDelta !== 0 && memberId) {
       if (tx.batch) tx.batch.growth.set(memberId, (tx.batch.growth.get(memberId) ?? 0) + growthDelta);
       else await this.addGrowth(tx.db, terminal.merchantId, memberId, growthDelta);
